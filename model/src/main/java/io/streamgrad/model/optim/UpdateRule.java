@@ -1,0 +1,37 @@
+package io.streamgrad.model.optim;
+
+/**
+ * The per-variable part of a Keras optimizer ({@code update_step}). Slot arrays (moments,
+ * accumulators) have the variable's size and live in the model state; a rule itself keeps only
+ * its hyperparameters and the constants of the current step (set by {@link #prepare}).
+ * Element-wise math runs in double and is rounded once when stored.
+ */
+public interface UpdateRule {
+
+    /** Number of slot arrays per trainable variable. */
+    int slotCount();
+
+    /** Initial value of slot {@code slot} (most start at 0). */
+    default float slotInitialValue(int slot) {
+        return 0f;
+    }
+
+    /** Number of per-model scalars this rule keeps (Nadam's u_product). */
+    default int scalarCount() {
+        return 0;
+    }
+
+    /** Initial values of those scalars. */
+    default void initScalars(double[] scalars) {}
+
+    /**
+     * Computes this step's constants; called once per step before any {@link #update}. May
+     * mutate {@code scalars} (Nadam updates u_product here, once per step).
+     *
+     * @param iterations the optimizer counter before this step (0 for the first)
+     */
+    void prepare(long iterations, double lr, double[] scalars);
+
+    /** Updates {@code w} in place from its (clipped) gradient {@code g} and its slots. */
+    void update(float[] w, float[] g, float[][] slots);
+}

@@ -1,0 +1,228 @@
+package io.streamgrad.model.train;
+
+import io.streamgrad.model.nn.DropoutMaskSource;
+import io.streamgrad.model.nn.Network;
+import io.streamgrad.model.optim.Optimizer;
+import io.streamgrad.model.spec.EarlyStoppingSpec;
+import io.streamgrad.model.spec.ModelSpec;
+import io.streamgrad.model.spec.OptimizerSpec;
+import io.streamgrad.model.state.ModelState;
+import io.streamgrad.model.state.Variable;
+import io.streamgrad.model.state.VariableLayout;
+import io.streamgrad.model.util.SplitMix64;
+
+/**
+ * Trains models of one specification with one optimizer, Keras-exactly
+ * ({@code spec/semantics.md} §1): forward in training mode with the pre-update weights, loss =
+ * data loss + penalties (reported before the update), backward, then the optimizer with the
+ * learning rate of the current counter. The trainer holds buffers only; every model's numbers
+ * live in its {@link ModelState}, so one trainer serves any number of models (e.g. all keys of a
+ * Flink subtask). Deterministic: the same state and batch give the same bits. Not thread-safe.
+ *
+ * <p>A step whose loss, gradients or batch statistics are not finite changes nothing but the
+ * skipped-update and examples counters: the last finite weights survive a divergence.
+ */
+public final class Trainer {
+    private final Network network;
+    private final Optimizer optimizer;
+    private final EarlyStopping earlyStopping;
+    private final EarlyStoppingSpec earlyStoppingSpec;
+    private final RngMasks rngMasks = new RngMasks();
+
+    public Trainer(ModelSpec model, OptimizerSpec optimizer, EarlyStoppingSpec earlyStopping) {
+        this.network = new Network(model);
+        this.optimizer = new Optimizer(optimizer);
+        this.earlyStoppingSpec = earlyStopping;
+        this.earlyStopping = earlyStopping == null ? null : new EarlyStopping(earlyStopping);
+    }
+
+    public Trainer(ModelSpec model, OptimizerSpec optimizer) {
+        this(model, optimizer, null);
+    }
+
+    public Network network() {
+        return network;
+    }
+
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    public ModelSpec modelSpec() {
+        return network.spec();
+    }
+
+    public EarlyStoppingSpec earlyStoppingSpec() {
+        return earlyStoppingSpec;
+    }
+
+    /**
+     * A fresh model: Keras default initializers (Glorot-uniform kernels, zero biases, BN gamma 1,
+     * beta 0, moving mean 0, moving variance 1) drawn from {@code seed}; optimizer slots at their
+     * initial values; the dropout RNG seeded from {@code seed} as well.
+     */
+    public ModelState newState(long seed) {
+        VariableLayout layout = network.layout();
+        float[][] weights = new float[layout.size()][];
+        long rng = seed;
+        for (int v = 0; v < layout.size(); v++) {
+            Variable var = layout.get(v);
+            float[] w = new float[var.size()];
+            switch (var.name()) {
+                case "kernel" -> {
+                    double limit = Math.sqrt(6.0 / (var.rows() + var.cols()));
+                    for (int i = 0; i < w.length; i++) {
+                        rng = SplitMix64.advance(rng);
+                        w[i] = (float) ((SplitMix64.unitDouble(SplitMix64.mix(rng)) * 2 - 1) * limit);
+                    }
+                }
+                case "gamma", "movingVariance" -> java.util.Arrays.fill(w, 1f);
+                default -> { } // bias, beta, movingMean: zeros
+            }
+            weights[v] = w;
+        }
+        ModelState state = withWeights(weights);
+        state.setRngState(SplitMix64.mix(seed ^ 0x5DEECE66DL));
+        return state;
+    }
+
+    /** A model with the given weights (get_weights order, used as is) and fresh optimizer state. */
+    public ModelState withWeights(float[][] weights) {
+        VariableLayout layout = network.layout();
+        if (weights.length != layout.size()) {
+            throw new IllegalArgumentException("expected " + layout.size() + " weight arrays, got " + weights.length);
+        }
+        float[][][] slots = new float[layout.size()][][];
+        for (int v = 0; v < layout.size(); v++) {
+            Variable var = layout.get(v);
+            if (weights[v].length != var.size()) {
+                throw new IllegalArgumentException("layer " + var.layer() + " " + var.name() + ": expected "
+                        + var.size() + " values, got " + weights[v].length);
+            }
+            int k = var.trainable() ? optimizer.slotCount() : 0;
+            slots[v] = new float[k][];
+            for (int s = 0; s < k; s++) {
+                slots[v][s] = new float[var.size()];
+                java.util.Arrays.fill(slots[v][s], optimizer.slotInitialValue(s));
+            }
+        }
+        double[] scalars = new double[optimizer.scalarCount()];
+        optimizer.initScalars(scalars);
+        return new ModelState(weights, slots, scalars, null);
+    }
+
+    /** One training step; allocates the result. */
+    public StepResult step(ModelState state, MiniBatch batch) {
+        StepResult r = new StepResult();
+        step(state, batch, r);
+        return r;
+    }
+
+    /** One training step on {@code batch}, updating {@code state} in place; fills {@code out}. */
+    public void step(ModelState state, MiniBatch batch, StepResult out) {
+        int b = batch.size();
+        if (b == 0) {
+            throw new IllegalArgumentException("empty mini-batch");
+        }
+        if (batch.inputDim() != network.inputDim() || batch.outputDim() != network.outputDim()) {
+            throw new IllegalArgumentException("batch shape [" + batch.inputDim() + " -> " + batch.outputDim()
+                    + "] does not match the model [" + network.inputDim() + " -> " + network.outputDim() + "]");
+        }
+        float[][] w = state.weights();
+        out.batchSize = b;
+        out.iteration = state.iterations();
+        out.earlyStopTriggered = false;
+        state.setExamplesSeen(state.examplesSeen() + b);
+
+        if (state.earlyStopping().stopped()) {
+            network.forward(w, batch.features(), b, false, null);
+            fillLosses(out, network.dataLoss(batch.targets(), b, false), w, batch);
+            out.learningRate = Double.NaN;
+            out.gradientNorm = Double.NaN;
+            out.outcome = StepResult.Outcome.STOPPED;
+            out.version = state.version();
+            state.setLastLoss(out.loss);
+            return;
+        }
+
+        DropoutMaskSource masks = batch.masks();
+        if (masks == null) {
+            rngMasks.state = state;
+            masks = rngMasks;
+        }
+        network.forward(w, batch.features(), b, true, masks);
+        fillLosses(out, network.dataLoss(batch.targets(), b, true), w, batch);
+        network.backward(w, batch.features(), b);
+        float[][] grads = network.gradients();
+        double sq = 0;
+        for (float[] g : grads) {
+            if (g != null) {
+                for (float x : g) {
+                    sq += (double) x * x;
+                }
+            }
+        }
+        out.gradientNorm = Math.sqrt(sq);
+        state.setLastLoss(out.loss);
+
+        if (!Double.isFinite(out.loss) || !Double.isFinite(out.gradientNorm) || !network.batchStatisticsFinite()) {
+            state.setSkippedUpdates(state.skippedUpdates() + 1);
+            out.learningRate = Double.NaN;
+            out.outcome = StepResult.Outcome.SKIPPED_NON_FINITE;
+            out.version = state.version();
+            return;
+        }
+
+        out.learningRate = optimizer.apply(w, grads, state.slots(), state.scalars(), state.iterations(),
+                out.gradientNorm);
+        network.commit(w);
+        state.setIterations(state.iterations() + 1);
+        state.setVersion(state.version() + 1);
+        out.outcome = StepResult.Outcome.APPLIED;
+        out.version = state.version();
+        if (earlyStopping != null) {
+            out.earlyStopTriggered = earlyStopping.afterStep(state, out);
+        }
+    }
+
+    private void fillLosses(StepResult out, double dataLoss, float[][] w, MiniBatch batch) {
+        out.dataLoss = dataLoss;
+        out.regularizationLoss = network.penalty(w);
+        out.loss = dataLoss + out.regularizationLoss;
+        out.accuracy = network.accuracy(batch.targets(), batch.size());
+    }
+
+    /** Inference-mode outputs ({@code [batch][outputDim]}, moving BN statistics, no dropout). */
+    public float[] predict(ModelState state, float[] x, int batch) {
+        float[] out = new float[batch * network.outputDim()];
+        predict(state, x, batch, out);
+        return out;
+    }
+
+    public void predict(ModelState state, float[] x, int batch, float[] out) {
+        float[] y = network.forward(state.weights(), x, batch, false, null);
+        System.arraycopy(y, 0, out, 0, batch * network.outputDim());
+    }
+
+    /** Inference-mode loss of a batch without changing anything. */
+    public double evaluate(ModelState state, MiniBatch batch) {
+        network.forward(state.weights(), batch.features(), batch.size(), false, null);
+        return network.dataLoss(batch.targets(), batch.size(), false) + network.penalty(state.weights());
+    }
+
+    /** Draws keep masks from the model state's SplitMix64 stream (keep with probability 1 − rate). */
+    private static final class RngMasks implements DropoutMaskSource {
+        ModelState state;
+
+        @Override
+        public void fill(int layerIndex, double rate, float[] mask, int batch, int width) {
+            long s = state.rngState();
+            float r = (float) rate;
+            for (int i = 0, n = batch * width; i < n; i++) {
+                s = SplitMix64.advance(s);
+                mask[i] = SplitMix64.unitFloat(SplitMix64.mix(s)) >= r ? 1f : 0f;
+            }
+            state.setRngState(s);
+        }
+    }
+}
