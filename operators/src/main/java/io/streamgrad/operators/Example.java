@@ -1,0 +1,38 @@
+package io.streamgrad.operators;
+
+import java.util.Arrays;
+
+/**
+ * One labelled training example for the model {@link #modelKey}. A Flink POJO (public fields,
+ * no-arg constructor) so it is serialized without Kryo.
+ */
+public class Example {
+    /** No event time attached. */
+    public static final long NO_TIMESTAMP = Long.MIN_VALUE;
+
+    /** Key of the model this example trains (tenant, segment, A/B arm...). */
+    public String modelKey;
+    /** Input vector, length = the model's inputDim. */
+    public float[] features;
+    /** Target vector, length = the model's output width (one-hot for categorical cross-entropy). */
+    public float[] target;
+    /** Event time in epoch milliseconds, or {@link #NO_TIMESTAMP}. */
+    public long eventTime = NO_TIMESTAMP;
+    /** The original record as received (for dead letters); may be null. */
+    public String raw;
+
+    public Example() {}
+
+    public Example(String modelKey, float[] features, float[] target, long eventTime, String raw) {
+        this.modelKey = modelKey;
+        this.features = features;
+        this.target = target;
+        this.eventTime = eventTime;
+        this.raw = raw;
+    }
+
+    @Override
+    public String toString() {
+        return "Example{" + modelKey + ", x=" + Arrays.toString(features) + ", y=" + Arrays.toString(target) + "}";
+    }
+}
