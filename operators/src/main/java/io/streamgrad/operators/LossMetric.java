@@ -25,6 +25,10 @@ public class LossMetric {
     public double accuracy;
     /** Updates skipped because of a non-finite loss or gradient (total for the model). */
     public long skippedUpdates;
+    /** Steps in this record whose update was skipped (non-finite loss, gradient or batch statistics). */
+    public int skippedSteps;
+    /** Outcome of the (last) step: APPLIED, SKIPPED_NON_FINITE or STOPPED. */
+    public String outcome;
     /** True when early stopping has stopped this model (metrics continue, training does not). */
     public boolean stopped;
     /** Largest event time of the covered examples, or {@link Example#NO_TIMESTAMP}. */

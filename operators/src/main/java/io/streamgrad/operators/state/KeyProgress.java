@@ -1,0 +1,98 @@
+package io.streamgrad.operators.state;
+
+import io.streamgrad.operators.Example;
+import java.util.Arrays;
+
+/**
+ * Per-key bookkeeping of the online trainer besides the model itself, kept in keyed state so a
+ * restore resumes exactly: the pending partial mini-batch (row-major features and targets), the
+ * registered timers, the last snapshot version and the metric aggregate in progress.
+ * A Flink POJO (serialized by Flink's POJO serializer, which supports field evolution).
+ */
+public class KeyProgress {
+    /** No timer registered. */
+    public static final long NO_TIMER = Long.MIN_VALUE;
+
+    /** Buffered rows of the pending mini-batch, {@code pendingRows * inputDim} valid values. */
+    public float[] pendingX;
+    public float[] pendingY;
+    public int pendingRows;
+    /** Largest event time of the pending rows, or {@link Example#NO_TIMESTAMP}. */
+    public long pendingMaxEventTime = Example.NO_TIMESTAMP;
+
+    /** Processing-time timer that flushes the pending batch, or {@link #NO_TIMER}. */
+    public long batchTimer = NO_TIMER;
+    /** Processing-time timer of the next interval snapshot, or {@link #NO_TIMER}. */
+    public long intervalTimer = NO_TIMER;
+    /** Version of the last snapshot emitted for the key (or of its warm start), -1 = none. */
+    public long lastSnapshotVersion = -1;
+
+    /** Metric aggregate in progress (metricsEveryNSteps > 1). */
+    public int aggSteps;
+    public int aggExamples;
+    public int aggSkipped;
+    public double aggLoss;
+    public double aggDataLoss;
+    public double aggRegularizationLoss;
+    public double aggGradientNorm;
+    public double aggAccuracy;
+    public double aggLearningRate = Double.NaN;
+    public long aggMaxEventTime = Example.NO_TIMESTAMP;
+
+    public KeyProgress() {}
+
+    /** Appends one row, growing the buffers to {@code capacityRows} at most once per key. */
+    public void addRow(float[] x, float[] y, int capacityRows) {
+        int in = x.length;
+        int out = y.length;
+        if (pendingX == null || pendingX.length < (pendingRows + 1) * in) {
+            int cap = Math.max(capacityRows, pendingRows + 1);
+            pendingX = pendingX == null ? new float[cap * in] : Arrays.copyOf(pendingX, cap * in);
+            pendingY = pendingY == null ? new float[cap * out] : Arrays.copyOf(pendingY, cap * out);
+        }
+        System.arraycopy(x, 0, pendingX, pendingRows * in, in);
+        System.arraycopy(y, 0, pendingY, pendingRows * out, out);
+        pendingRows++;
+    }
+
+    public void clearPending() {
+        pendingRows = 0;
+        pendingMaxEventTime = Example.NO_TIMESTAMP;
+    }
+
+    public void clearAggregate() {
+        aggSteps = 0;
+        aggExamples = 0;
+        aggSkipped = 0;
+        aggLoss = 0;
+        aggDataLoss = 0;
+        aggRegularizationLoss = 0;
+        aggGradientNorm = 0;
+        aggAccuracy = 0;
+        aggLearningRate = Double.NaN;
+        aggMaxEventTime = Example.NO_TIMESTAMP;
+    }
+
+    /** Deep copy. */
+    public KeyProgress copy() {
+        KeyProgress c = new KeyProgress();
+        c.pendingX = pendingX == null ? null : pendingX.clone();
+        c.pendingY = pendingY == null ? null : pendingY.clone();
+        c.pendingRows = pendingRows;
+        c.pendingMaxEventTime = pendingMaxEventTime;
+        c.batchTimer = batchTimer;
+        c.intervalTimer = intervalTimer;
+        c.lastSnapshotVersion = lastSnapshotVersion;
+        c.aggSteps = aggSteps;
+        c.aggExamples = aggExamples;
+        c.aggSkipped = aggSkipped;
+        c.aggLoss = aggLoss;
+        c.aggDataLoss = aggDataLoss;
+        c.aggRegularizationLoss = aggRegularizationLoss;
+        c.aggGradientNorm = aggGradientNorm;
+        c.aggAccuracy = aggAccuracy;
+        c.aggLearningRate = aggLearningRate;
+        c.aggMaxEventTime = aggMaxEventTime;
+        return c;
+    }
+}
