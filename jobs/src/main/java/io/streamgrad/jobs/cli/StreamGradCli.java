@@ -17,7 +17,7 @@ public final class StreamGradCli {
     }
 
     static StreamGradCli standard() {
-        return new StreamGradCli(List.of(new ReplayCommand()));
+        return new StreamGradCli(List.of(new ReplayCommand(), new BenchCommand()));
     }
 
     public static void main(String[] args) {
