@@ -1,12 +1,17 @@
 package io.streamgrad.model.nn;
 
+import io.streamgrad.model.kernel.FloatKernels;
+import io.streamgrad.model.kernel.KernelProvider;
 import io.streamgrad.model.spec.Activation;
 
 /** Keras {@code Dense}: {@code out = activation(in·kernel + bias)}; kernel {@code [inWidth][units]}. */
 final class DenseLayer extends Layer {
+    private static final FloatKernels K = KernelProvider.get();
     private final Activation activation;
     private final int kernel;
     private final int bias;
+    /** Scratch of {@link FloatKernels#gemmNT} (the transposed kernel), grown once. */
+    private float[] ntScratch = new float[0];
 
     DenseLayer(int inWidth, int units, Activation activation, int kernelIndex, int biasIndex) {
         super(inWidth, units);
@@ -17,23 +22,18 @@ final class DenseLayer extends Layer {
 
     @Override
     void forward(float[] in, int batch, boolean training, float[][] weights) {
-        int n = batch * outWidth;
-        if (bias >= 0) {
-            float[] b = weights[bias];
-            for (int r = 0; r < batch; r++) {
-                System.arraycopy(b, 0, out, r * outWidth, outWidth);
-            }
-        } else {
-            java.util.Arrays.fill(out, 0, n, 0f);
+        float[] b = bias >= 0 ? weights[bias] : null;
+        boolean relu = activation == Activation.RELU;
+        K.denseForward(batch, outWidth, inWidth, in, weights[kernel], b, relu, out);
+        if (!relu) {
+            Activations.forward(activation, out, batch, outWidth);
         }
-        Kernels.gemmNN(batch, outWidth, inWidth, in, weights[kernel], out);
-        Activations.forward(activation, out, batch, outWidth);
     }
 
     @Override
     void backward(float[] in, float[] dOut, int batch, float[] dIn, float[][] weights, float[][] grads) {
         Activations.backward(activation, out, dOut, batch, outWidth);
-        Kernels.gemmTN(inWidth, outWidth, batch, in, dOut, grads[kernel]);
+        K.gemmTN(inWidth, outWidth, batch, in, dOut, grads[kernel]);
         if (bias >= 0) {
             float[] gb = grads[bias];
             java.util.Arrays.fill(gb, 0f);
@@ -45,7 +45,11 @@ final class DenseLayer extends Layer {
             }
         }
         if (dIn != null) {
-            Kernels.gemmNT(batch, inWidth, outWidth, dOut, weights[kernel], dIn);
+            int need = K.ntScratchSize(batch, inWidth, outWidth);
+            if (ntScratch.length < need) {
+                ntScratch = new float[need];
+            }
+            K.gemmNT(batch, inWidth, outWidth, dOut, weights[kernel], dIn, ntScratch);
         }
     }
 }

@@ -1,5 +1,8 @@
 package io.streamgrad.model.optim;
 
+import io.streamgrad.model.kernel.FloatKernels;
+import io.streamgrad.model.kernel.KernelProvider;
+
 /**
  * Keras Adam ({@code keras/src/optimizers/adam.py}); also the update of AdamW, whose weight
  * decay the base optimizer applies first:
@@ -13,6 +16,7 @@ package io.streamgrad.model.optim;
  * Slots: m, v, then vhat (amsgrad).
  */
 final class AdamRule implements UpdateRule {
+    private static final FloatKernels K = KernelProvider.get();
     private final double beta1;
     private final double beta2;
     private final double epsilon;
@@ -42,6 +46,10 @@ final class AdamRule implements UpdateRule {
         float[] m = slots[0];
         float[] v = slots[1];
         float[] vhat = amsgrad ? slots[2] : null;
+        if (vhat == null && K.hasAdam()) {
+            K.adam(w, g, m, v, (float) (1 - beta1), (float) (1 - beta2), (float) alpha, (float) epsilon);
+            return;
+        }
         double oneMinusB1 = 1 - beta1;
         double oneMinusB2 = 1 - beta2;
         for (int i = 0; i < w.length; i++) {

@@ -1,5 +1,7 @@
 package io.streamgrad.model.train;
 
+import io.streamgrad.model.kernel.FloatKernels;
+import io.streamgrad.model.kernel.KernelProvider;
 import io.streamgrad.model.nn.DropoutMaskSource;
 import io.streamgrad.model.nn.Network;
 import io.streamgrad.model.optim.Optimizer;
@@ -23,6 +25,7 @@ import io.streamgrad.model.util.SplitMix64;
  * skipped-update and examples counters: the last finite weights survive a divergence.
  */
 public final class Trainer {
+    private static final FloatKernels KERNELS = KernelProvider.get();
     private final Network network;
     private final Optimizer optimizer;
     private final EarlyStopping earlyStopping;
@@ -157,9 +160,7 @@ public final class Trainer {
         double sq = 0;
         for (float[] g : grads) {
             if (g != null) {
-                for (float x : g) {
-                    sq += (double) x * x;
-                }
+                sq += KERNELS.sumSquares(g);
             }
         }
         out.gradientNorm = Math.sqrt(sq);

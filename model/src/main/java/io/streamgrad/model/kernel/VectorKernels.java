@@ -1,0 +1,306 @@
+package io.streamgrad.model.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API kernels (needs {@code --add-modules jdk.incubator.vector}; loaded only through
+ * {@link KernelProvider}). GEMM is a register-blocked micro-kernel: a tile of 4 rows × 2
+ * vectors of C lives in registers while k runs sequentially, each step one FMA per
+ * accumulator from a broadcast A element and a B row slice. Every C element is thus
+ * {@code init + Σ_p a·b} accumulated with FMA in p order, whatever tile it falls in, so results
+ * do not depend on the tiling. {@code xᵀ·dz} uses the same kernel with A read by column;
+ * {@code dz·Wᵀ} transposes W into scratch first (or uses vector dot products for 1-3 rows).
+ */
+final class VectorKernels implements FloatKernels {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    @Override
+    public String name() {
+        return "vector" + (L * 32);
+    }
+
+    @Override
+    public void denseForward(int m, int n, int k, float[] a, float[] b, float[] bias, boolean relu, float[] c) {
+        gemm(m, n, k, a, k, 1, b, c, bias, false, relu);
+    }
+
+    @Override
+    public void gemmNN(int m, int n, int k, float[] a, float[] b, float[] c) {
+        gemm(m, n, k, a, k, 1, b, c, null, true, false);
+    }
+
+    @Override
+    public void gemmTN(int m, int n, int k, float[] a, float[] b, float[] c) {
+        gemm(m, n, k, a, 1, m, b, c, null, false, false);
+    }
+
+    @Override
+    public int ntScratchSize(int m, int n, int k) {
+        return useDots(m, k) ? 0 : n * k;
+    }
+
+    private static boolean useDots(int m, int k) {
+        return m < 4 && k >= L;
+    }
+
+    @Override
+    public void gemmNT(int m, int n, int k, float[] a, float[] b, float[] c, float[] scratch) {
+        if (useDots(m, k)) {
+            dotsNT(m, n, k, a, b, c);
+            return;
+        }
+        PortableKernels.transpose(n, k, b, scratch);
+        gemm(m, n, k, a, k, 1, scratch, c, null, false, false);
+    }
+
+    /** {@code C = A·Bᵀ} as row-by-row dot products: lane partial sums, then a lane reduction. */
+    private static void dotsNT(int m, int n, int k, float[] a, float[] b, float[] c) {
+        int kv = S.loopBound(k);
+        for (int i = 0; i < m; i++) {
+            int ai = i * k;
+            for (int j = 0; j < n; j++) {
+                int bj = j * k;
+                FloatVector acc = FloatVector.zero(S);
+                for (int p = 0; p < kv; p += L) {
+                    acc = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, bj + p), acc);
+                }
+                float s = acc.reduceLanes(VectorOperators.ADD);
+                for (int p = kv; p < k; p++) {
+                    s = Math.fma(a[ai + p], b[bj + p], s);
+                }
+                c[i * n + j] = s;
+            }
+        }
+    }
+
+    /**
+     * {@code C[m×n] = init + A·B} where {@code A(i,p) = a[i·ars + p·acs]}; init is C itself
+     * ({@code accumulate}), else the bias row or zero written into C first; relu as a last pass.
+     * The tiles are branch-free (vector values merged at control-flow joins may be boxed).
+     */
+    private static void gemm(int m, int n, int k, float[] a, int ars, int acs, float[] b, float[] c,
+                             float[] bias, boolean accumulate, boolean relu) {
+        if (!accumulate) {
+            if (bias != null) {
+                for (int r = 0; r < m; r++) {
+                    System.arraycopy(bias, 0, c, r * n, n);
+                }
+            } else {
+                java.util.Arrays.fill(c, 0, m * n, 0f);
+            }
+        }
+        int j = 0;
+        for (; j + 2 * L <= n; j += 2 * L) {
+            int i = 0;
+            for (; i + 4 <= m; i += 4) {
+                tile4x2(k, a, i * ars, ars, acs, b, j, n, c, i * n + j, n);
+            }
+            for (; i < m; i++) {
+                tile1x2(k, a, i * ars, ars, acs, b, j, n, c, i * n + j, n);
+            }
+        }
+        for (; j + L <= n; j += L) {
+            int i = 0;
+            for (; i + 4 <= m; i += 4) {
+                tile4x1(k, a, i * ars, ars, acs, b, j, n, c, i * n + j, n);
+            }
+            for (; i < m; i++) {
+                tile1x1(k, a, i * ars, ars, acs, b, j, n, c, i * n + j, n);
+            }
+        }
+        if (j < n) {
+            columnTail(m, n, k, j, a, ars, acs, b, c);
+        }
+        if (relu) {
+            relu(c, m * n);
+        }
+    }
+
+    /** In-place relu; NaN stays NaN (MAX follows Math.max). */
+    private static void relu(float[] c, int len) {
+        int nv = S.loopBound(len);
+        int i = 0;
+        for (; i < nv; i += L) {
+            FloatVector.fromArray(S, c, i).max(0f).intoArray(c, i);
+        }
+        for (; i < len; i++) {
+            c[i] = Math.max(c[i], 0f);
+        }
+    }
+
+    /** Per-thread scratch of the column tail: a zero-padded B panel {@code [k×L]} and 4 C rows. */
+    private static final ThreadLocal<float[][]> TAIL = ThreadLocal.withInitial(() -> new float[][] {
+            new float[0], new float[4 * L]});
+
+    /**
+     * Columns {@code j0..n-1} (fewer than one vector): the B columns are copied into a
+     * zero-padded panel and C rows into padded scratch, so the same unmasked tiles run (masked
+     * loads are not intrinsified on JDK 17 and would allocate); only the valid lanes are copied
+     * back. Same FMA order per element as the full tiles.
+     */
+    private static void columnTail(int m, int n, int k, int j0, float[] a, int ars, int acs, float[] b, float[] c) {
+        int w = n - j0;
+        float[][] scratch = TAIL.get();
+        float[] panel = scratch[0];
+        if (panel.length < k * L) {
+            panel = new float[k * L];
+            scratch[0] = panel;
+        }
+        for (int p = 0; p < k; p++) {
+            System.arraycopy(b, p * n + j0, panel, p * L, w);
+            // lanes w..L-1 may hold stale values: they only reach C lanes that are discarded
+        }
+        float[] t = scratch[1];
+        int i = 0;
+        for (; i < m; i += 4) {
+            int rows = Math.min(4, m - i);
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(c, (i + r) * n + j0, t, r * L, w);
+            }
+            if (rows == 4) {
+                tile4x1(k, a, i * ars, ars, acs, panel, 0, L, t, 0, L);
+            } else {
+                for (int r = 0; r < rows; r++) {
+                    tile1x1(k, a, (i + r) * ars, ars, acs, panel, 0, L, t, r * L, L);
+                }
+            }
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(t, r * L, c, (i + r) * n + j0, w);
+            }
+        }
+    }
+
+    private static void tile4x2(int k, float[] a, int pa, int ars, int acs, float[] b, int pb, int n, float[] c,
+                                int c0, int ldc) {
+        int c1 = c0 + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        FloatVector r00 = FloatVector.fromArray(S, c, c0);
+        FloatVector r01 = FloatVector.fromArray(S, c, c0 + L);
+        FloatVector r10 = FloatVector.fromArray(S, c, c1);
+        FloatVector r11 = FloatVector.fromArray(S, c, c1 + L);
+        FloatVector r20 = FloatVector.fromArray(S, c, c2);
+        FloatVector r21 = FloatVector.fromArray(S, c, c2 + L);
+        FloatVector r30 = FloatVector.fromArray(S, c, c3);
+        FloatVector r31 = FloatVector.fromArray(S, c, c3 + L);
+        for (int p = 0; p < k; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, pb);
+            FloatVector b1 = FloatVector.fromArray(S, b, pb + L);
+            FloatVector x = FloatVector.broadcast(S, a[pa]);
+            r00 = x.fma(b0, r00);
+            r01 = x.fma(b1, r01);
+            x = FloatVector.broadcast(S, a[pa + ars]);
+            r10 = x.fma(b0, r10);
+            r11 = x.fma(b1, r11);
+            x = FloatVector.broadcast(S, a[pa + 2 * ars]);
+            r20 = x.fma(b0, r20);
+            r21 = x.fma(b1, r21);
+            x = FloatVector.broadcast(S, a[pa + 3 * ars]);
+            r30 = x.fma(b0, r30);
+            r31 = x.fma(b1, r31);
+            pa += acs;
+            pb += n;
+        }
+        r00.intoArray(c, c0);
+        r01.intoArray(c, c0 + L);
+        r10.intoArray(c, c1);
+        r11.intoArray(c, c1 + L);
+        r20.intoArray(c, c2);
+        r21.intoArray(c, c2 + L);
+        r30.intoArray(c, c3);
+        r31.intoArray(c, c3 + L);
+    }
+
+    private static void tile1x2(int k, float[] a, int pa, int ars, int acs, float[] b, int pb, int n, float[] c,
+                                int c0, int ldc) {
+        FloatVector r00 = FloatVector.fromArray(S, c, c0);
+        FloatVector r01 = FloatVector.fromArray(S, c, c0 + L);
+        for (int p = 0; p < k; p++) {
+            FloatVector x = FloatVector.broadcast(S, a[pa]);
+            r00 = x.fma(FloatVector.fromArray(S, b, pb), r00);
+            r01 = x.fma(FloatVector.fromArray(S, b, pb + L), r01);
+            pa += acs;
+            pb += n;
+        }
+        r00.intoArray(c, c0);
+        r01.intoArray(c, c0 + L);
+    }
+
+    private static void tile4x1(int k, float[] a, int pa, int ars, int acs, float[] b, int pb, int n, float[] c,
+                                int c0, int ldc) {
+        int c1 = c0 + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        FloatVector r0 = FloatVector.fromArray(S, c, c0);
+        FloatVector r1 = FloatVector.fromArray(S, c, c1);
+        FloatVector r2 = FloatVector.fromArray(S, c, c2);
+        FloatVector r3 = FloatVector.fromArray(S, c, c3);
+        for (int p = 0; p < k; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, pb);
+            r0 = FloatVector.broadcast(S, a[pa]).fma(b0, r0);
+            r1 = FloatVector.broadcast(S, a[pa + ars]).fma(b0, r1);
+            r2 = FloatVector.broadcast(S, a[pa + 2 * ars]).fma(b0, r2);
+            r3 = FloatVector.broadcast(S, a[pa + 3 * ars]).fma(b0, r3);
+            pa += acs;
+            pb += n;
+        }
+        r0.intoArray(c, c0);
+        r1.intoArray(c, c1);
+        r2.intoArray(c, c2);
+        r3.intoArray(c, c3);
+    }
+
+    private static void tile1x1(int k, float[] a, int pa, int ars, int acs, float[] b, int pb, int n, float[] c,
+                                int c0, int ldc) {
+        FloatVector r0 = FloatVector.fromArray(S, c, c0);
+        for (int p = 0; p < k; p++) {
+            r0 = FloatVector.broadcast(S, a[pa]).fma(FloatVector.fromArray(S, b, pb), r0);
+            pa += acs;
+            pb += n;
+        }
+        r0.intoArray(c, c0);
+    }
+
+    @Override
+    public boolean hasAdam() {
+        return true;
+    }
+
+    @Override
+    public void adam(float[] w, float[] g, float[] m, float[] v, float oneMinusBeta1, float oneMinusBeta2,
+                     float alpha, float epsilon) {
+        int n = w.length;
+        int nv = S.loopBound(n);
+        FloatVector b1 = FloatVector.broadcast(S, oneMinusBeta1);
+        FloatVector b2 = FloatVector.broadcast(S, oneMinusBeta2);
+        int i = 0;
+        for (; i < nv; i += L) {
+            FloatVector gi = FloatVector.fromArray(S, g, i);
+            FloatVector mi = FloatVector.fromArray(S, m, i);
+            FloatVector vi = FloatVector.fromArray(S, v, i);
+            mi = gi.sub(mi).fma(b1, mi);
+            vi = gi.mul(gi).sub(vi).fma(b2, vi);
+            mi.intoArray(m, i);
+            vi.intoArray(v, i);
+            FloatVector wi = FloatVector.fromArray(S, w, i);
+            wi = wi.sub(mi.mul(alpha).div(vi.sqrt().add(epsilon)));
+            wi.intoArray(w, i);
+        }
+        for (; i < n; i++) {
+            float gi = g[i];
+            float mi = Math.fma(gi - m[i], oneMinusBeta1, m[i]);
+            float vi = Math.fma(gi * gi - v[i], oneMinusBeta2, v[i]);
+            m[i] = mi;
+            v[i] = vi;
+            w[i] = w[i] - mi * alpha / ((float) Math.sqrt(vi) + epsilon);
+        }
+    }
+
+    @Override
+    public double sumSquares(float[] g) {
+        return PortableKernels.sumSquares8(g);
+    }
+}
