@@ -20,6 +20,8 @@ public final class Network {
     private final float[][] grads;
     /** dL/d(output of layer i). */
     private final float[][] dOut;
+    /** {@code needsInputGradient[i]}: some layer below layer i has trainable variables. */
+    private final boolean[] needsInputGradient;
     private int capacity;
 
     public Network(ModelSpec spec) {
@@ -54,6 +56,10 @@ public final class Network {
             grads[v] = var.trainable() ? new float[var.size()] : null;
         }
         dOut = new float[layers.length][0];
+        needsInputGradient = new boolean[layers.length];
+        for (int i = 0; i < layers.length; i++) {
+            needsInputGradient[i] = hasTrainableBelow(i);
+        }
     }
 
     public ModelSpec spec() {
@@ -130,7 +136,7 @@ public final class Network {
     public void backward(float[][] weights, float[] x, int batch) {
         for (int i = layers.length - 1; i >= 0; i--) {
             float[] in = i == 0 ? x : layers[i - 1].out;
-            float[] dIn = i == 0 || !needsInputGradient(i) ? null : dOut[i - 1];
+            float[] dIn = i == 0 || !needsInputGradient[i] ? null : dOut[i - 1];
             layers[i].backward(in, dOut[i], batch, dIn, weights, grads);
             if (dIn == null && i > 0) {
                 break; // nothing below this layer is trainable
@@ -144,8 +150,8 @@ public final class Network {
         }
     }
 
-    /** True when some layer below {@code layer} has trainable variables. */
-    private boolean needsInputGradient(int layer) {
+    /** True when some layer below {@code layer} has trainable variables (constructor only: allocates). */
+    private boolean hasTrainableBelow(int layer) {
         for (int i = 0; i < layer; i++) {
             for (int v : layout.ofLayer(i)) {
                 if (layout.get(v).trainable()) {

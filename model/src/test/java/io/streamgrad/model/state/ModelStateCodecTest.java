@@ -225,8 +225,11 @@ class ModelStateCodecTest {
         return slotCountOffset() + 4;
     }
 
+    /** Looked up once: {@code ManagementFactory.getThreadMXBean()} itself allocates on every call. */
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
     static long allocatedBytes() {
-        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean())
-                .getCurrentThreadAllocatedBytes();
+        return THREADS.getCurrentThreadAllocatedBytes();
     }
 }
