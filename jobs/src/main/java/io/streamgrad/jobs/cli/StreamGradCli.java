@@ -17,7 +17,8 @@ public final class StreamGradCli {
     }
 
     static StreamGradCli standard() {
-        return new StreamGradCli(List.of(new ReplayCommand(), new BenchCommand()));
+        return new StreamGradCli(List.of(new RunCommand(), new DemoCommand(), new ProduceCommand(), new InspectCommand(),
+                new ReplayCommand(), new BenchCommand()));
     }
 
     public static void main(String[] args) {
@@ -45,6 +46,9 @@ public final class StreamGradCli {
         }
         try {
             return command.run(rest, out, err);
+        } catch (io.streamgrad.jobs.config.ConfigException e) {
+            err.println("configuration error: " + e.getMessage());
+            return 2;
         } catch (UsageException e) {
             err.println("error: " + e.getMessage());
             err.print(command.usage());

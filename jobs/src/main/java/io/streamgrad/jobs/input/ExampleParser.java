@@ -198,6 +198,10 @@ public final class ExampleParser implements Serializable {
     }
 
     /** Splits one CSV line; double quotes may enclose fields ("" inside quotes is a quote). */
+    public static List<String> splitCsv(String line, char delimiter) {
+        return split(line, delimiter);
+    }
+
     static List<String> split(String line, char delimiter) {
         List<String> out = new ArrayList<>();
         StringBuilder cur = new StringBuilder();

@@ -1,0 +1,231 @@
+package io.streamgrad.jobs;
+
+import io.streamgrad.jobs.config.ConfigException;
+import io.streamgrad.jobs.config.JobConfig;
+import io.streamgrad.jobs.input.ExampleParser;
+import io.streamgrad.jobs.input.ParseResult;
+import io.streamgrad.jobs.input.ParsingDeserializer;
+import io.streamgrad.jobs.input.SplitParsed;
+import io.streamgrad.jobs.sink.Serializers;
+import io.streamgrad.model.snapshot.ModelSnapshot;
+import io.streamgrad.model.spec.SpecWriter;
+import io.streamgrad.operators.DeadLetter;
+import io.streamgrad.operators.Example;
+import io.streamgrad.operators.LossMetric;
+import io.streamgrad.operators.OnlineTrainerConfig;
+import io.streamgrad.operators.OnlineTraining;
+import io.streamgrad.operators.SnapshotRecord;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The online training pipeline: Kafka input -> parse (bad records to dead letters) -> keyBy model
+ * key -> {@code OnlineTrainerOperator} -> Kafka sinks for metrics, snapshots (record key = model
+ * key, value = {@code streamgrad-snapshot/1} JSON) and dead letters.
+ *
+ * <p>Entry point for {@code flink run} / application mode:
+ * {@code OnlineTrainingJob --config job.yaml [--set path=value ...]}; {@code --config} also takes
+ * {@code classpath:examples/regression.yaml}.
+ */
+public final class OnlineTrainingJob {
+    private static final Logger LOG = LoggerFactory.getLogger(OnlineTrainingJob.class);
+    public static final String SOURCE_UID = "kafka-input";
+    public static final String TRAINER_UID = "online-trainer";
+
+    private OnlineTrainingJob() {}
+
+    public static void main(String[] args) throws Exception {
+        Invocation inv = Invocation.parse(List.of(args));
+        JobConfig cfg = inv.load();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        build(env, cfg, WarmStarts.load(cfg));
+        env.execute(cfg.jobName());
+    }
+
+    /** {@code --config FILE} and {@code --set path=value} arguments. */
+    public record Invocation(String config, List<String> overrides, List<String> rest) {
+        public static Invocation parse(List<String> args) {
+            String config = null;
+            List<String> sets = new ArrayList<>();
+            List<String> rest = new ArrayList<>();
+            for (int i = 0; i < args.size(); i++) {
+                String a = args.get(i);
+                if ((a.equals("--config") || a.equals("-c")) && i + 1 < args.size()) {
+                    config = args.get(++i);
+                } else if (a.startsWith("--config=")) {
+                    config = a.substring("--config=".length());
+                } else if (a.equals("--set") && i + 1 < args.size()) {
+                    sets.add(args.get(++i));
+                } else if (a.startsWith("--set=")) {
+                    sets.add(a.substring("--set=".length()));
+                } else {
+                    rest.add(a);
+                }
+            }
+            return new Invocation(config, sets, rest);
+        }
+
+        public JobConfig load() {
+            if (config == null) {
+                throw new ConfigException("--config", "a configuration file is required (e.g. --config job.yaml"
+                        + " or --config classpath:examples/regression.yaml)");
+            }
+            return loadConfig(config, overrides);
+        }
+    }
+
+    /** Loads a configuration from a path or {@code classpath:RESOURCE}. */
+    public static JobConfig loadConfig(String location, List<String> overrides) {
+        if (location.startsWith("classpath:")) {
+            String res = location.substring("classpath:".length());
+            try (var in = OnlineTrainingJob.class.getClassLoader().getResourceAsStream(res)) {
+                if (in == null) {
+                    throw new ConfigException("--config", "no resource " + res + " on the classpath");
+                }
+                return JobConfig.parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), overrides);
+            } catch (java.io.IOException e) {
+                throw new ConfigException("--config", e.getMessage());
+            }
+        }
+        return JobConfig.load(Path.of(location), overrides);
+    }
+
+    /** The trainer configuration, including warm starts (per key, or one snapshot for all keys). */
+    public static OnlineTrainerConfig trainerConfig(JobConfig cfg, Map<String, ModelSnapshot> warmStarts) {
+        OnlineTrainerConfig.Builder b = OnlineTrainerConfig.builder()
+                .model(cfg.model())
+                .optimizer(cfg.optimizer())
+                .earlyStopping(cfg.earlyStopping())
+                .batchSize(cfg.training().batchSize())
+                .maxBatchDelay(cfg.training().maxBatchDelayMs() > 0 ? Duration.ofMillis(cfg.training().maxBatchDelayMs()) : null)
+                .metricsEveryNSteps(cfg.training().metricsEverySteps())
+                .snapshotEverySteps(cfg.snapshots().everySteps())
+                .snapshotInterval(cfg.snapshots().intervalMs() > 0 ? Duration.ofMillis(cfg.snapshots().intervalMs()) : null)
+                .snapshotOnEarlyStop(cfg.snapshots().onEarlyStop())
+                .includeOptimizerState(cfg.snapshots().includeOptimizerState())
+                .seed(cfg.training().seed());
+        if (cfg.warmStart().allKeys()) {
+            if (warmStarts.size() > 1) {
+                throw new ConfigException("warmStart.allKeys", "needs exactly one snapshot, found " + warmStarts.size()
+                        + " keys " + warmStarts.keySet());
+            }
+            warmStarts.values().forEach(s -> b.defaultWarmStart(s.state()));
+        } else {
+            warmStarts.forEach(b::warmStart);
+        }
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("warmStart", e.getMessage());
+        }
+    }
+
+    /** Adds the pipeline to {@code env}; returns the metrics stream. */
+    public static SingleOutputStreamOperator<LossMetric> build(StreamExecutionEnvironment env, JobConfig cfg,
+                                                                Map<String, ModelSnapshot> warmStarts) {
+        LOG.info("StreamGrad job configuration:\n{}", cfg.describe());
+        if (!warmStarts.isEmpty()) {
+            LOG.info("warm start for {} key(s){}", warmStarts.size(), cfg.warmStart().allKeys() ? " (all keys)" : "");
+        }
+        OnlineTrainerConfig trainer = trainerConfig(cfg, warmStarts);
+        env.setParallelism(cfg.parallelism());
+        if (cfg.checkpointing().enabled()) {
+            env.enableCheckpointing(cfg.checkpointing().intervalMs(), CheckpointingMode.EXACTLY_ONCE);
+            if (cfg.checkpointing().directory() != null) {
+                Configuration c = new Configuration();
+                c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, cfg.checkpointing().directory());
+                env.configure(c);
+            }
+        }
+        Properties client = new Properties();
+        client.putAll(cfg.kafka().properties());
+
+        Properties sourceProps = new Properties();
+        sourceProps.putAll(client);
+        sourceProps.put("isolation.level", "read_committed");
+        OffsetsInitializer offsets = switch (cfg.kafka().startingOffsets()) {
+            case "earliest" -> OffsetsInitializer.earliest();
+            case "latest" -> OffsetsInitializer.latest();
+            default -> OffsetsInitializer.committedOffsets(org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST);
+        };
+        KafkaSource<ParseResult> source = KafkaSource.<ParseResult>builder()
+                .setBootstrapServers(cfg.kafka().bootstrapServers())
+                .setTopics(cfg.topics().input())
+                .setGroupId(cfg.kafka().groupId())
+                .setStartingOffsets(offsets)
+                .setProperties(sourceProps)
+                .setDeserializer(new ParsingDeserializer(new ExampleParser(cfg.input(), cfg.model())))
+                .build();
+
+        SingleOutputStreamOperator<Example> examples = env
+                .fromSource(source, WatermarkStrategy.noWatermarks(), "kafka: " + cfg.topics().input())
+                .uid(SOURCE_UID)
+                .process(new SplitParsed())
+                .uid("parse")
+                .name("parse " + cfg.input().format());
+
+        SingleOutputStreamOperator<LossMetric> metrics =
+                OnlineTraining.train(examples.keyBy(new ModelKey()), trainer, TRAINER_UID);
+        DataStream<SnapshotRecord> snapshots = OnlineTraining.snapshots(metrics);
+        DataStream<DeadLetter> deadLetters = examples.getSideOutput(SplitParsed.DEAD_LETTERS)
+                .union(OnlineTraining.deadLetters(metrics));
+
+        metrics.sinkTo(sink(cfg, client, "metrics", Serializers.metrics(cfg.topics().metrics())))
+                .uid("sink-metrics").name("kafka: " + cfg.topics().metrics());
+        snapshots.sinkTo(sink(cfg, client, "snapshots", Serializers.snapshots(cfg.topics().snapshots(),
+                        SpecWriter.model(cfg.model()).toString(), SpecWriter.optimizer(cfg.optimizer()).toString())))
+                .uid("sink-snapshots").name("kafka: " + cfg.topics().snapshots());
+        deadLetters.sinkTo(sink(cfg, client, "dead-letters", Serializers.deadLetters(cfg.topics().deadLetters())))
+                .uid("sink-dead-letters").name("kafka: " + cfg.topics().deadLetters());
+        return metrics;
+    }
+
+    private static <T> KafkaSink<T> sink(JobConfig cfg, Properties client, String name,
+                                         KafkaRecordSerializationSchema<T> serializer) {
+        DeliveryGuarantee g = switch (cfg.kafka().deliveryGuarantee()) {
+            case "exactly-once" -> DeliveryGuarantee.EXACTLY_ONCE;
+            case "at-least-once" -> DeliveryGuarantee.AT_LEAST_ONCE;
+            default -> DeliveryGuarantee.NONE;
+        };
+        Properties p = new Properties();
+        p.putAll(client);
+        p.put("transaction.timeout.ms", String.valueOf(cfg.kafka().transactionTimeoutMs()));
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(cfg.kafka().bootstrapServers())
+                .setKafkaProducerConfig(p)
+                .setRecordSerializer(serializer)
+                .setDeliveryGuarantee(g)
+                // stable per job and sink, so a restarted job can abort its lingering transactions
+                .setTransactionalIdPrefix(cfg.kafka().transactionalIdPrefix() + "-" + name)
+                .build();
+    }
+
+    /** Keys examples by model key. */
+    public static final class ModelKey implements KeySelector<Example, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getKey(Example e) {
+            return e.modelKey;
+        }
+    }
+}

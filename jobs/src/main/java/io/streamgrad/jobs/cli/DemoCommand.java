@@ -1,0 +1,308 @@
+package io.streamgrad.jobs.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamgrad.jobs.OnlineTrainingJob;
+import io.streamgrad.jobs.config.JobConfig;
+import io.streamgrad.jobs.demo.SyntheticStream;
+import io.streamgrad.jobs.kafka.EmbeddedKafkaBroker;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** {@code demo}: embedded Kafka + local Flink + synthetic drifting stream, zero set-up. */
+final class DemoCommand implements Command {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    static final String DEMO_CONFIG = """
+            job: {name: streamgrad-demo, parallelism: 2}
+            kafka: {bootstrapServers: "localhost:9092", startingOffsets: earliest, transactionTimeoutMs: 600000}
+            topics: {input: demo-examples, metrics: demo-metrics, snapshots: demo-snapshots, deadLetters: demo-dead-letters}
+            input:
+              format: json
+              key: {from: field, field: key}
+              json: {features: features, label: label, eventTime: ts}
+            model:
+              inputDim: 4
+              layers:
+                - {type: dense, units: 32, activation: relu}
+                - {type: dense, units: 16, activation: relu}
+                - {type: dense, units: 1}
+              loss: meanSquaredError
+            optimizer: {type: adam, learningRate: 0.005}
+            training: {batchSize: 16, maxBatchDelayMs: 500, metricsEverySteps: 10}
+            snapshots: {everySteps: 200, intervalMs: 5000}
+            checkpointing: {intervalMs: 2000}
+            """;
+
+    @Override
+    public String name() {
+        return "demo";
+    }
+
+    @Override
+    public String summary() {
+        return "zero set-up demo: embedded Kafka + local Flink + a drifting synthetic stream";
+    }
+
+    @Override
+    public String usage() {
+        return """
+                Usage: streamgrad demo [--duration 90s] [--examples N] [--rate N] [--keys eu,us,apac]
+                                       [--drift-after 40s] [--kafka-port P] [--web-ui PORT] [--out DIR]
+                                       [--set path=value ...]
+
+                Starts an Apache Kafka broker (KRaft) and a Flink mini cluster with its web UI inside this
+                JVM, produces a synthetic regression stream for several model keys with concept drift on one
+                key, trains one model per key online (exactly-once, checkpoints every 2 s) and prints
+                progress: steps/s and the loss of every key falling, the drift and the recovery.
+                Snapshots (newest per key) are written to DIR/snapshots.jsonl for `streamgrad inspect`.
+                Ctrl-C stops everything cleanly.
+                  --duration D     stop after D (e.g. 90, 90s, 5m; default: run until Ctrl-C)
+                  --examples N     stop after N examples have been produced and trained
+                  --rate N         examples per second (default 2000)
+                  --keys K1,K2     model keys (default eu,us,apac)
+                  --drift-after D  when the second key's concept drifts (default 40s; 0 = never)
+                  --kafka-port P   broker port (default 9092, 0 = any free port)
+                  --web-ui PORT    Flink web UI port (default 8081, 0 = none)
+                  --out DIR        where snapshots.jsonl goes (default ./streamgrad-demo)
+                  --set path=value override the demo job configuration (see `run --help`)
+                """;
+    }
+
+    @Override
+    public int run(List<String> argv, PrintStream out, PrintStream err) throws Exception {
+        Args a = Args.parse(argv, Set.of("duration", "examples", "rate", "keys", "drift-after", "kafka-port", "web-ui",
+                "out", "set"), Set.of());
+        if (!a.positional.isEmpty()) {
+            throw new UsageException("unexpected argument " + a.positional.get(0));
+        }
+        long duration = a.seconds("duration", 0);
+        long maxExamples = a.number("examples", 0);
+        double rate = a.decimal("rate", 2000);
+        if (rate <= 0) {
+            throw new UsageException("--rate must be positive");
+        }
+        List<String> keys = List.of(a.get("keys", "eu,us,apac").split(","));
+        long driftAfter = a.seconds("drift-after", 40);
+        int kafkaPort = (int) a.number("kafka-port", 9092);
+        int webUi = (int) a.number("web-ui", 8081);
+        Path outDir = Path.of(a.get("out", "streamgrad-demo"));
+        Files.createDirectories(outDir);
+        Path snapshotFile = outDir.resolve("snapshots.jsonl");
+
+        out.println("StreamGrad demo: starting an embedded Kafka broker (KRaft) ...");
+        EmbeddedKafkaBroker kafka;
+        try {
+            kafka = EmbeddedKafkaBroker.start(kafkaPort, Map.of());
+        } catch (RuntimeException e) {
+            if (kafkaPort == 0) {
+                throw e;
+            }
+            out.println("port " + kafkaPort + " is busy, using a free port");
+            kafka = EmbeddedKafkaBroker.start(0, Map.of());
+        }
+        List<String> overrides = new ArrayList<>();
+        overrides.add("kafka.bootstrapServers=" + kafka.bootstrapServers());
+        overrides.addAll(a.all("set"));
+        JobConfig cfg = JobConfig.parse(DEMO_CONFIG, overrides);
+        kafka.createTopic(cfg.topics().input(), 4, false);
+        kafka.createTopic(cfg.topics().metrics(), 1, false);
+        kafka.createTopic(cfg.topics().snapshots(), 1, true);
+        kafka.createTopic(cfg.topics().deadLetters(), 1, false);
+
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch finished = new CountDownLatch(1);
+        EmbeddedKafkaBroker broker = kafka;
+        JobClient[] job = new JobClient[1];
+        Thread hook = new Thread(() -> {
+            stop.set(true);
+            try {
+                finished.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }, "streamgrad-demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            Configuration fc = new Configuration();
+            StreamExecutionEnvironment env;
+            if (webUi > 0) {
+                fc.set(RestOptions.PORT, webUi);
+                env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(fc);
+            } else {
+                env = StreamExecutionEnvironment.createLocalEnvironment(cfg.parallelism(), fc);
+            }
+            OnlineTrainingJob.build(env, cfg, Map.of());
+            job[0] = env.executeAsync(cfg.jobName());
+
+            out.printf("%nKafka broker:  %s   (topics: %s -> %s, %s, %s)%n", kafka.bootstrapServers(), cfg.topics().input(),
+                    cfg.topics().metrics(), cfg.topics().snapshots(), cfg.topics().deadLetters());
+            if (webUi > 0) {
+                out.printf("Flink web UI:  http://localhost:%d%n", webUi);
+            }
+            out.printf("Attach your own producer / consumer while the demo runs, e.g.:%n");
+            out.printf("  echo '{\"key\":\"mine\",\"features\":[0.1,0.2,0.3,0.4],\"label\":0.5}' > /tmp/ex.jsonl%n");
+            out.printf("  java -jar jobs/target/streamgrad.jar produce /tmp/ex.jsonl --topic %s --bootstrap %s%n",
+                    cfg.topics().input(), kafka.bootstrapServers());
+            out.printf("  kafka-console-consumer.sh --bootstrap-server %s --topic %s --isolation-level read_committed%n",
+                    kafka.bootstrapServers(), cfg.topics().metrics());
+            out.printf("Snapshots:     %s  (java -jar jobs/target/streamgrad.jar inspect %s)%n", snapshotFile, snapshotFile);
+            out.printf("Drift:         key '%s' changes its concept after %ds%n%n", keys.size() > 1 ? keys.get(1) : keys.get(0),
+                    driftAfter);
+
+            SyntheticStream stream = new SyntheticStream(keys, 7);
+            Thread producer = new Thread(() -> produce(broker, cfg.topics().input(), stream, rate, maxExamples, driftAfter,
+                    stop, out), "demo-producer");
+            producer.setDaemon(true);
+            producer.start();
+            watch(broker, cfg, stream, snapshotFile, duration, maxExamples, stop, out);
+            stop.set(true);
+            producer.join(5_000);
+        } finally {
+            out.println("stopping ...");
+            try {
+                if (job[0] != null) {
+                    job[0].cancel().get(30, TimeUnit.SECONDS);
+                }
+            } catch (Exception ignored) {
+                // already finished
+            }
+            kafka.close();
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException ignored) {
+                // shutting down
+            }
+        }
+        out.println("demo stopped. Inspect the models: java -jar jobs/target/streamgrad.jar inspect " + snapshotFile);
+        return 0;
+    }
+
+    private static void produce(EmbeddedKafkaBroker kafka, String topic, SyntheticStream stream, double rate,
+                                long maxExamples, long driftAfter, AtomicBoolean stop, PrintStream out) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", kafka.bootstrapServers());
+        p.put("linger.ms", "10");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+            long start = System.nanoTime();
+            long n = 0;
+            while (!stop.get() && (maxExamples <= 0 || n < maxExamples)) {
+                long elapsed = System.nanoTime() - start;
+                if (driftAfter > 0 && !stream.drifted() && elapsed > driftAfter * 1_000_000_000L) {
+                    stream.drift();
+                    out.printf(">>> concept drift: key '%s' now follows a different function%n", stream.driftKey());
+                }
+                String line = stream.next(System.currentTimeMillis());
+                String key = MAPPER.readTree(line).get("key").asText();
+                producer.send(new ProducerRecord<>(topic, key, line));
+                n++;
+                long due = start + (long) (n / rate * 1e9);
+                long wait = due - System.nanoTime();
+                if (wait > 1_000_000) {
+                    Thread.sleep(wait / 1_000_000);
+                }
+            }
+            producer.flush();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            if (!stop.get()) {
+                out.println("producer stopped: " + e.getMessage());
+            }
+        }
+    }
+
+    /** Consumes metrics and snapshots (read_committed) and prints progress every 2 seconds. */
+    private static void watch(EmbeddedKafkaBroker kafka, JobConfig cfg, SyntheticStream stream, Path snapshotFile,
+                              long duration, long maxExamples, AtomicBoolean stop, PrintStream out) throws Exception {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", kafka.bootstrapServers());
+        p.put("group.id", "streamgrad-demo-console");
+        p.put("auto.offset.reset", "earliest");
+        p.put("isolation.level", "read_committed");
+        Map<String, double[]> perKey = new TreeMap<>(); // step, loss (EMA), examples, version
+        Map<String, String> latestSnapshots = new TreeMap<>();
+        long start = System.nanoTime();
+        long lastPrint = start;
+        long stepsAtLastPrint = 0;
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+            c.subscribe(List.of(cfg.topics().metrics(), cfg.topics().snapshots()));
+            while (!stop.get()) {
+                boolean snapshotsChanged = false;
+                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(250))) {
+                    if (r.topic().equals(cfg.topics().snapshots())) {
+                        latestSnapshots.put(r.key(), r.value());
+                        snapshotsChanged = true;
+                        continue;
+                    }
+                    JsonNode m = MAPPER.readTree(r.value());
+                    String key = m.path("modelKey").asText();
+                    double loss = m.path("loss").asDouble(Double.NaN);
+                    double[] s = perKey.computeIfAbsent(key, k -> new double[] {0, Double.NaN, 0, 0});
+                    s[0] = m.path("step").asDouble();
+                    s[1] = Double.isNaN(s[1]) ? loss : 0.7 * s[1] + 0.3 * loss;
+                    s[2] = m.path("examplesSeen").asDouble();
+                    s[3] = m.path("version").asDouble();
+                }
+                if (snapshotsChanged) {
+                    Path tmp = snapshotFile.resolveSibling(snapshotFile.getFileName() + ".tmp");
+                    Files.writeString(tmp, String.join("\n", latestSnapshots.values()) + "\n", StandardCharsets.UTF_8);
+                    Files.move(tmp, snapshotFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                }
+                long now = System.nanoTime();
+                double elapsed = (now - start) / 1e9;
+                if (now - lastPrint >= 2_000_000_000L) {
+                    long steps = 0;
+                    long examples = 0;
+                    for (double[] s : perKey.values()) {
+                        steps += (long) s[0];
+                        examples += (long) s[2];
+                    }
+                    StringBuilder line = new StringBuilder(String.format("[%4.0fs] %6.0f steps/s  %,9d examples ", elapsed,
+                            (steps - stepsAtLastPrint) / ((now - lastPrint) / 1e9), examples));
+                    for (Map.Entry<String, double[]> e : perKey.entrySet()) {
+                        line.append(String.format(" | %s loss %.4f", e.getKey(), e.getValue()[1]));
+                    }
+                    if (perKey.isEmpty()) {
+                        line.append(" | waiting for the first committed metrics (checkpoint every 2 s) ...");
+                    }
+                    out.println(line);
+                    lastPrint = now;
+                    stepsAtLastPrint = steps;
+                    if (maxExamples > 0 && examples >= maxExamples - (long) cfg.training().batchSize() * perKey.size()
+                            && elapsed > 3) {
+                        out.println("all " + maxExamples + " examples trained");
+                        return;
+                    }
+                }
+                if (duration > 0 && elapsed >= duration) {
+                    out.println("duration reached");
+                    return;
+                }
+            }
+        }
+    }
+}
