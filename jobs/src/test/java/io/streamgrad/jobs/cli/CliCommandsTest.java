@@ -1,0 +1,55 @@
+package io.streamgrad.jobs.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/** The shipped example configurations validate; configuration errors exit 2 naming the field; --help everywhere. */
+class CliCommandsTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int cli(String... args) {
+        return StreamGradCli.standard().run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"regression", "binary", "multiclass"})
+    void exampleConfigurationsAreValid(String name) {
+        assertThat(cli("run", "--config", "classpath:examples/" + name + ".yaml", "--validate"))
+                .as(err.toString()).isZero();
+        assertThat(out.toString()).contains("configuration OK");
+    }
+
+    @Test
+    void configurationErrorNamesTheField() {
+        assertThat(cli("run", "--config", "classpath:examples/regression.yaml", "--set", "training.batchSize=0", "--validate"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("training.batchSize: must be >= 1");
+        assertThat(cli("run", "--config", "classpath:examples/binary.yaml", "--set", "model.layers[1].activation=swish",
+                "--validate")).isEqualTo(2);
+        assertThat(err.toString()).contains("model.layers[1].activation");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"run", "demo", "produce", "inspect", "replay"})
+    void helpEverywhere(String command) {
+        assertThat(cli(command, "--help")).isZero();
+        assertThat(out.toString()).startsWith("Usage: streamgrad " + command);
+    }
+
+    @Test
+    void overviewListsCommands() {
+        assertThat(cli("--help")).isZero();
+        assertThat(out.toString()).contains("run", "demo", "produce", "inspect", "replay");
+        assertThat(cli("produce", "nope.csv", "--topic", "t")).isEqualTo(2);
+        assertThat(err.toString()).contains("no such file");
+    }
+}
