@@ -149,6 +149,7 @@ public final class Trainer {
         }
 
         DropoutMaskSource masks = batch.masks();
+        long rngBefore = state.rngState();
         if (masks == null) {
             rngMasks.state = state;
             masks = rngMasks;
@@ -164,9 +165,11 @@ public final class Trainer {
             }
         }
         out.gradientNorm = Math.sqrt(sq);
-        state.setLastLoss(out.loss);
 
         if (!Double.isFinite(out.loss) || !Double.isFinite(out.gradientNorm) || !network.batchStatisticsFinite()) {
+            // leave no trace but the counters: the dropout draws of this step are not consumed and
+            // lastLoss keeps the last finite loss
+            state.setRngState(rngBefore);
             state.setSkippedUpdates(state.skippedUpdates() + 1);
             out.learningRate = Double.NaN;
             out.outcome = StepResult.Outcome.SKIPPED_NON_FINITE;
@@ -174,6 +177,7 @@ public final class Trainer {
             return;
         }
 
+        state.setLastLoss(out.loss);
         out.learningRate = optimizer.apply(w, grads, state.slots(), state.scalars(), state.iterations(),
                 out.gradientNorm);
         network.commit(w);

@@ -62,20 +62,9 @@ class DeterminismAndAllocationTest {
         ModelState state = trainer.newState(8);
         List<MiniBatch> batches = TestFixtures.batches(trainer.modelSpec(), 6, 8, 16);
         StepResult r = new StepResult();
-        for (int i = 0; i < 3000; i++) {
-            trainer.step(state, batches.get(i % batches.size()), r);
-        }
+        assertThat(-(allocated() - allocated())).as("the probe itself allocates nothing").isZero();
+        assertAllocationFree(trainer, state, batches, r);
         assertThat(r.outcome()).isEqualTo(StepResult.Outcome.APPLIED);
-
-        long probe = -(allocated() - allocated()); // the probe itself: 0 on HotSpot
-        assertThat(probe).isZero();
-        long before = allocated();
-        for (int i = 0; i < 200; i++) {
-            trainer.step(state, batches.get(i % batches.size()), r);
-        }
-        long bytes = allocated() - before;
-        assertThat(r.outcome()).isEqualTo(StepResult.Outcome.APPLIED);
-        assertThat(bytes).as("bytes allocated by 200 warmed-up steps").isZero();
     }
 
     @Test
@@ -84,16 +73,51 @@ class DeterminismAndAllocationTest {
                 new EarlyStoppingSpec(EarlyStoppingSpec.MONITOR_LOSS, 0.0, 0, "auto", null, true, 0, 1));
         ModelState state = trainer.newState(8);
         List<MiniBatch> batches = TestFixtures.batches(trainer.modelSpec(), 6, 8, 16);
-        StepResult r = new StepResult();
-        for (int i = 0; i < 3000; i++) {
-            trainer.step(state, batches.get(i % batches.size()), r);
-        }
+        StepResult r = TestFixtures.train(trainer, state, batches);
+        assertThat(r.outcome()).as("patience 0 stops at epoch 1").isEqualTo(StepResult.Outcome.STOPPED);
+        assertAllocationFree(trainer, state, batches, r);
         assertThat(r.outcome()).isEqualTo(StepResult.Outcome.STOPPED);
+    }
+
+    private static final int WINDOW = 200;
+    private static final int MEASURED_WINDOWS = 5;
+    /** Warm-up budget: the Vector API kernels box vectors until C2 has compiled them. */
+    private static final long MAX_WARM_UP_NANOS = 20_000_000_000L;
+
+    /**
+     * Warms up until three consecutive {@value #WINDOW}-step windows allocate nothing (JIT done;
+     * on a loaded machine the Vector API kernels may take many thousand steps), then measures
+     * {@value #MEASURED_WINDOWS} more windows. Any allocation in the step itself (even one object
+     * every few steps) shows up in every window, so the quietest window must be exactly 0 bytes;
+     * the others may only carry a small JIT recompilation transient (< 1 KB).
+     */
+    private static void assertAllocationFree(Trainer trainer, ModelState state, List<MiniBatch> batches,
+                                             StepResult r) {
+        long start = System.nanoTime();
+        int steps = 0;
+        int quiet = 0;
+        long last = -1;
+        while (quiet < 3 && System.nanoTime() - start < MAX_WARM_UP_NANOS) {
+            last = window(trainer, state, batches, r);
+            steps += WINDOW;
+            quiet = last == 0 ? quiet + 1 : 0;
+        }
+        long[] bytes = new long[MEASURED_WINDOWS];
+        for (int w = 0; w < MEASURED_WINDOWS; w++) {
+            bytes[w] = window(trainer, state, batches, r);
+        }
+        String what = String.format("bytes allocated per %d-step window after %d warm-up steps (last warm-up "
+                + "window %d bytes): %s", WINDOW, steps, last, java.util.Arrays.toString(bytes));
+        assertThat(java.util.Arrays.stream(bytes).min().getAsLong()).as(what).isZero();
+        assertThat(java.util.Arrays.stream(bytes).max().getAsLong()).as(what).isLessThan(1024);
+    }
+
+    private static long window(Trainer trainer, ModelState state, List<MiniBatch> batches, StepResult r) {
         long before = allocated();
-        for (int i = 0; i < 200; i++) {
+        for (int i = 0; i < WINDOW; i++) {
             trainer.step(state, batches.get(i % batches.size()), r);
         }
-        assertThat(allocated() - before).as("bytes allocated by 200 steps of a stopped model").isZero();
+        return allocated() - before;
     }
 
     /** Looked up once: {@code ManagementFactory.getThreadMXBean()} itself allocates on every call. */
