@@ -10,6 +10,7 @@ import io.streamgrad.model.spec.SpecParser;
 import io.streamgrad.model.spec.SpecWriter;
 import io.streamgrad.model.state.ModelState;
 import io.streamgrad.model.state.ModelStateCodec;
+import io.streamgrad.model.state.StateFormatException;
 import io.streamgrad.model.state.StateJson;
 import io.streamgrad.model.state.VariableLayout;
 import io.streamgrad.model.train.Trainer;
@@ -72,7 +73,8 @@ public final class SnapshotJson {
 
     /**
      * Reads a snapshot. With a {@code state} field the full state is restored (resumable);
-     * otherwise weights come from {@code weights} and the optimizer starts fresh.
+     * otherwise weights come from {@code weights} and the optimizer starts fresh. Every problem,
+     * including a malformed binary state, is a {@link SpecException} naming the field.
      */
     public static ModelSnapshot fromJson(JsonNode n) {
         if (n == null || !n.isObject()) {
@@ -93,7 +95,11 @@ public final class SnapshotJson {
             } catch (IllegalArgumentException e) {
                 throw new SpecException("snapshot.state", "is not valid base64");
             }
-            state = ModelStateCodec.decode(raw);
+            try {
+                state = ModelStateCodec.decode(raw);
+            } catch (StateFormatException e) {
+                throw new SpecException("snapshot.state", "is not a valid model state: " + e.getMessage());
+            }
             VariableLayout layout = trainer.network().layout();
             if (state.weights().length != layout.size()) {
                 throw new SpecException("snapshot.state", "does not match the snapshot's model");
