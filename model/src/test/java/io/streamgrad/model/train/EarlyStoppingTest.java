@@ -1,6 +1,7 @@
 package io.streamgrad.model.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.streamgrad.model.spec.Activation;
 import io.streamgrad.model.spec.EarlyStoppingSpec;
@@ -94,11 +95,11 @@ class EarlyStoppingTest {
     void designedEpochValuesAreWhatIsMonitored() {
         Run run = run(es(100), 1.0, 0.5, 0.25);
         assertThat(run.epochMeans).hasSize(3);
-        assertThat(run.epochMeans.get(0)).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-5));
-        assertThat(run.epochMeans.get(2)).isCloseTo(0.25, org.assertj.core.api.Assertions.within(1e-5));
-        assertThat(run.state.earlyStopping().best()).isCloseTo(0.25, org.assertj.core.api.Assertions.within(1e-5));
+        assertThat(run.epochMeans.get(0)).isCloseTo(1.0, within(1e-5));
+        assertThat(run.epochMeans.get(2)).isCloseTo(0.25, within(1e-5));
+        assertThat(run.state.earlyStopping().best()).isCloseTo(0.25, within(1e-5));
         assertThat(run.state.earlyStopping().epoch()).isEqualTo(3);
-        assertThat(run.weight()).isCloseTo(1.003f, org.assertj.core.api.Assertions.within(1e-6f));
+        assertThat(run.weight()).isCloseTo(1.003f, within(1e-6f));
     }
 
     @Test
@@ -114,7 +115,7 @@ class EarlyStoppingTest {
         // the stopping step itself was applied; later steps change nothing (not even with epoch 6's 0.1)
         assertThat(run.state.iterations()).isEqualTo(8);
         assertThat(run.state.version()).isEqualTo(8);
-        assertThat(run.weight()).isCloseTo(1.004f, org.assertj.core.api.Assertions.within(1e-6f));
+        assertThat(run.weight()).isCloseTo(1.004f, within(1e-6f));
         assertThat(run.state.earlyStopping().bestWeights()).as("no copy without restoreBestWeights").isNull();
     }
 
@@ -134,7 +135,7 @@ class EarlyStoppingTest {
         assertThat(r.outcome()).isEqualTo(StepResult.Outcome.STOPPED);
         assertThat(r.applied()).isFalse();
         assertThat(r.loss()).as("(2·w − 5)² with w frozen").isCloseTo(Math.pow(2 * before.weights()[0][0] - 5, 2),
-                org.assertj.core.api.Assertions.within(1e-5));
+                within(1e-5));
         assertThat(r.learningRate()).isNaN();
         assertThat(s.weights()[0][0]).isEqualTo(before.weights()[0][0]);
         assertThat(s.iterations()).isEqualTo(before.iterations());
