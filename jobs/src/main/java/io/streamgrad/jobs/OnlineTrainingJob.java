@@ -167,14 +167,17 @@ public final class OnlineTrainingJob {
             case "latest" -> OffsetsInitializer.latest();
             default -> OffsetsInitializer.committedOffsets(org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST);
         };
-        KafkaSource<ParseResult> source = KafkaSource.<ParseResult>builder()
+        var sourceBuilder = KafkaSource.<ParseResult>builder()
                 .setBootstrapServers(cfg.kafka().bootstrapServers())
                 .setTopics(cfg.topics().input())
                 .setGroupId(cfg.kafka().groupId())
                 .setStartingOffsets(offsets)
                 .setProperties(sourceProps)
-                .setDeserializer(new ParsingDeserializer(new ExampleParser(cfg.input(), cfg.model())))
-                .build();
+                .setDeserializer(new ParsingDeserializer(new ExampleParser(cfg.input(), cfg.model())));
+        if (cfg.kafka().bounded()) {
+            sourceBuilder.setBounded(OffsetsInitializer.latest());
+        }
+        KafkaSource<ParseResult> source = sourceBuilder.build();
 
         SingleOutputStreamOperator<Example> examples = env
                 .fromSource(source, WatermarkStrategy.noWatermarks(), "kafka: " + cfg.topics().input())

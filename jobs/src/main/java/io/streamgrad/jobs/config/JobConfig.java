@@ -37,11 +37,28 @@ public final class JobConfig {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern ENV = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
 
-    /** Kafka connection, client pass-through settings and the sink delivery guarantee. */
+    /**
+     * Kafka connection, client pass-through settings and the sink delivery guarantee.
+     * {@code stoppingOffsets}: {@code none} (unbounded, the default) or {@code latest} (bounded: read
+     * up to the input's latest offsets at job start, then finish; partial batches are trained and
+     * final snapshots published at end of input).
+     */
     public record Kafka(String bootstrapServers, String groupId, String startingOffsets, Map<String, String> properties,
-                        String deliveryGuarantee, String transactionalIdPrefix, long transactionTimeoutMs) {
+                        String deliveryGuarantee, String transactionalIdPrefix, long transactionTimeoutMs,
+                        String stoppingOffsets) {
         public Kafka {
             properties = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(properties));
+        }
+
+        public Kafka(String bootstrapServers, String groupId, String startingOffsets, Map<String, String> properties,
+                     String deliveryGuarantee, String transactionalIdPrefix, long transactionTimeoutMs) {
+            this(bootstrapServers, groupId, startingOffsets, properties, deliveryGuarantee, transactionalIdPrefix,
+                    transactionTimeoutMs, "none");
+        }
+
+        /** True when the input is read up to its latest offsets at start and the job then finishes. */
+        public boolean bounded() {
+            return !"none".equals(stoppingOffsets);
         }
     }
 
@@ -110,6 +127,7 @@ public final class JobConfig {
         String bootstrap = k.requiredString("bootstrapServers");
         String group = k.string("groupId", jobName);
         String offsets = k.oneOf("startingOffsets", "committedOrEarliest", "earliest", "latest", "committedOrEarliest");
+        String stopping = k.oneOf("stoppingOffsets", "none", "none", "latest");
         Map<String, String> props = k.stringMap("properties");
         props.replaceAll((key, v) -> resolveEnv(k.child("properties") + "." + key, v));
         for (String reserved : List.of("bootstrap.servers", "key.serializer", "value.serializer", "key.deserializer",
@@ -135,7 +153,7 @@ public final class JobConfig {
                     + checkpointing.intervalMs() + ")");
         }
         k.rejectUnknown();
-        kafka = new Kafka(bootstrap, group, offsets, props, guarantee, txPrefix, txTimeout);
+        kafka = new Kafka(bootstrap, group, offsets, props, guarantee, txPrefix, txTimeout, stopping);
 
         Fields t = root.object("topics");
         topics = new Topics(t.requiredString("input"), t.string("metrics", "streamgrad-metrics"),
@@ -506,6 +524,7 @@ public final class JobConfig {
         kafka.properties().forEach((key, v) -> props.put(key, isSecret(key) ? "******" : v));
         return "job " + jobName + " (parallelism " + parallelism + ")\n"
                 + "  kafka " + kafka.bootstrapServers() + ", group " + kafka.groupId() + ", " + kafka.deliveryGuarantee()
+                + (kafka.bounded() ? ", bounded (stops at the " + kafka.stoppingOffsets() + " offsets at start)" : "")
                 + (kafka.deliveryGuarantee().equals("exactly-once") ? " (transactional id prefix " + kafka.transactionalIdPrefix() + ")" : "")
                 + (props.isEmpty() ? "" : ", client settings " + props) + "\n"
                 + "  topics: input " + topics.input() + ", metrics " + topics.metrics() + ", snapshots " + topics.snapshots()

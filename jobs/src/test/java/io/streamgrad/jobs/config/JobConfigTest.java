@@ -97,6 +97,14 @@ public class JobConfigTest {
     }
 
     @Test
+    void boundedInputIsOptIn() {
+        assertThat(JobConfig.parse(BASE, List.of()).kafka().bounded()).isFalse();
+        JobConfig c = JobConfig.parse(BASE, List.of("kafka.stoppingOffsets=latest"));
+        assertThat(c.kafka().bounded()).isTrue();
+        assertThat(c.describe()).contains("bounded");
+    }
+
+    @Test
     void loadsFromFileAndReportsMissingFile() throws Exception {
         Path f = tmp.resolve("job.yaml");
         Files.writeString(f, BASE);
@@ -109,6 +117,7 @@ public class JobConfigTest {
         List<Arguments> a = new ArrayList<>();
         a.add(Arguments.of("kafka.bootstrapServers=null", "kafka.bootstrapServers"));
         a.add(Arguments.of("kafka.startingOffsets=yesterday", "kafka.startingOffsets"));
+        a.add(Arguments.of("kafka.stoppingOffsets=earliest", "kafka.stoppingOffsets"));
         a.add(Arguments.of("kafka.deliveryGuarantee=twice", "kafka.deliveryGuarantee"));
         a.add(Arguments.of("kafka.transactionalIdPrefix=has space", "kafka.transactionalIdPrefix"));
         a.add(Arguments.of("kafka.transactionTimeoutMs=5", "kafka.transactionTimeoutMs"));
