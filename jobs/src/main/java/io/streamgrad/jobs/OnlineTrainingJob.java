@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -142,6 +143,18 @@ public final class OnlineTrainingJob {
     /** Adds the pipeline to {@code env}; returns the metrics stream. */
     public static SingleOutputStreamOperator<LossMetric> build(StreamExecutionEnvironment env, JobConfig cfg,
                                                                 Map<String, ModelSnapshot> warmStarts) {
+        return build(env, cfg, warmStarts, UnaryOperator.identity());
+    }
+
+    /**
+     * Like {@link #build(StreamExecutionEnvironment, JobConfig, Map)}, with {@code beforeTraining}
+     * applied to the parsed examples just before they are keyed by model key (filters, enrichment,
+     * or fault injection in tests). Operators it adds need their own uids for savepoints, and it
+     * must keep the order of each model key's examples for the training to stay deterministic.
+     */
+    public static SingleOutputStreamOperator<LossMetric> build(StreamExecutionEnvironment env, JobConfig cfg,
+                                                                Map<String, ModelSnapshot> warmStarts,
+                                                                UnaryOperator<DataStream<Example>> beforeTraining) {
         LOG.info("StreamGrad job configuration:\n{}", cfg.describe());
         if (!warmStarts.isEmpty()) {
             LOG.info("warm start for {} key(s){}", warmStarts.size(), cfg.warmStart().allKeys() ? " (all keys)" : "");
@@ -187,7 +200,7 @@ public final class OnlineTrainingJob {
                 .name("parse " + cfg.input().format());
 
         SingleOutputStreamOperator<LossMetric> metrics =
-                OnlineTraining.train(examples.keyBy(new ModelKey()), trainer, TRAINER_UID);
+                OnlineTraining.train(beforeTraining.apply(examples).keyBy(new ModelKey()), trainer, TRAINER_UID);
         DataStream<SnapshotRecord> snapshots = OnlineTraining.snapshots(metrics);
         DataStream<DeadLetter> deadLetters = examples.getSideOutput(SplitParsed.DEAD_LETTERS)
                 .union(OnlineTraining.deadLetters(metrics));

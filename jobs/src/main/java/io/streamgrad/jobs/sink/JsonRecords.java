@@ -29,6 +29,10 @@ public final class JsonRecords {
         num(o, "gradientNorm", m.gradientNorm);
         num(o, "accuracy", m.accuracy);
         o.put("skippedUpdates", m.skippedUpdates);
+        o.put("skippedSteps", m.skippedSteps);
+        if (m.outcome != null) {
+            o.put("outcome", m.outcome);
+        }
         o.put("stopped", m.stopped);
         if (m.eventTime != Example.NO_TIMESTAMP) {
             o.put("eventTime", m.eventTime);
