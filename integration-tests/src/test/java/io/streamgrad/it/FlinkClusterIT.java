@@ -1,0 +1,219 @@
+package io.streamgrad.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.streamgrad.jobs.config.JobConfig;
+import io.streamgrad.jobs.kafka.EmbeddedKafkaBroker;
+import io.streamgrad.model.snapshot.ModelSnapshot;
+import io.streamgrad.model.state.ModelState;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.quota.ClientQuotaAlteration;
+import org.apache.kafka.common.quota.ClientQuotaEntity;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue #4 acceptance and issue #5 (TaskManager loss): the built {@code streamgrad-flink-job.jar}
+ * is uploaded to a real standalone Flink session cluster (JobManager and TaskManager in their own
+ * JVMs, submission through the REST API) and trains from the embedded Kafka broker; then a
+ * TaskManager process is killed mid-run and replaced, and the job still publishes exactly the
+ * engine's models with every metric exactly once.
+ */
+class FlinkClusterIT {
+    static EmbeddedKafkaBroker kafka;
+    static StandaloneFlinkCluster flink;
+    @TempDir
+    static Path tmp;
+
+    static final Path JOB_JAR = Path.of(System.getProperty("streamgrad.flinkJobJar", "../jobs/target/streamgrad-flink-job.jar"));
+
+    @BeforeAll
+    static void start() throws Exception {
+        assertThat(JOB_JAR).as("the job jar (package the jobs module first)").exists();
+        kafka = EmbeddedKafkaBroker.start();
+        flink = StandaloneFlinkCluster.start(tmp.resolve("flink"), Map.of());
+    }
+
+    @AfterAll
+    static void stop() {
+        try {
+            if (flink != null) {
+                flink.close();
+            }
+        } finally {
+            if (kafka != null) {
+                kafka.close();
+            }
+        }
+    }
+
+    static final String JOB = """
+            job: {name: %1$s, parallelism: 2}
+            kafka:
+              bootstrapServers: "will be set on the command line"
+              startingOffsets: earliest
+              stoppingOffsets: latest
+              transactionTimeoutMs: 120000
+              properties: {%2$s}
+            topics: {input: %1$s-in, metrics: %1$s-metrics, snapshots: %1$s-snapshots, deadLetters: %1$s-dead}
+            input:
+              format: json
+              key: {from: field, field: model}
+              json: {features: x, label: y}
+            model:
+              inputDim: 3
+              layers: [{type: dense, units: 16, activation: tanh}, {type: dense, units: 1}]
+              loss: meanSquaredError
+            optimizer: {type: adam, learningRate: 0.01}
+            training: {batchSize: 20, maxBatchDelayMs: 0, seed: 7}
+            snapshots: {everySteps: 25}
+            checkpointing: {intervalMs: 500}
+            """;
+
+    /** Writes the job's configuration file; the bootstrap address comes as a --set argument, as an operator would. */
+    static Path configFile(String name, String clientProps) throws Exception {
+        Path f = tmp.resolve(name + ".yaml");
+        Files.writeString(f, String.format(JOB, name, clientProps));
+        return f;
+    }
+
+    static List<ItKafka.In> data(long seed, Map<String, Integer> perKey, int badEvery) {
+        Random r = new Random(seed);
+        List<ItKafka.In> out = new ArrayList<>();
+        Map<String, Integer> left = new java.util.TreeMap<>(perKey);
+        int i = 0;
+        while (!left.isEmpty()) {
+            for (String key : List.copyOf(left.keySet())) {
+                float[] x = {(float) r.nextGaussian(), (float) r.nextGaussian(), (float) r.nextGaussian()};
+                float y = key.hashCode() % 2 == 0 ? 2 * x[0] - x[1] + 0.5f : -x[2] + 0.3f * x[0];
+                out.add(ItKafka.In.text(key, "{\"model\":\"" + key + "\",\"x\":[" + x[0] + "," + x[1] + "," + x[2]
+                        + "],\"y\":" + y + "}"));
+                if (left.merge(key, -1, Integer::sum) == 0) {
+                    left.remove(key);
+                }
+                if (badEvery > 0 && ++i % badEvery == 0) {
+                    out.add(ItKafka.In.text(key, "{\"model\":\"" + key + "\",\"x\":[1,2],\"y\":1}"));
+                }
+            }
+        }
+        return out;
+    }
+
+    static List<String> args(Path config) {
+        return List.of("--config", config.toString(), "--set", "kafka.bootstrapServers=" + kafka.bootstrapServers());
+    }
+
+    static void createTopics(String name) {
+        kafka.createTopic(name + "-in", 2, false);
+        kafka.createTopic(name + "-snapshots", 1, true);
+    }
+
+    @Test
+    void submittedJobJarTrainsFromKafkaAndFinishes() throws Exception {
+        String name = "cluster-plain";
+        createTopics(name);
+        List<ItKafka.In> input = data(1, Map.of("alpha", 500, "beta", 330), 97);
+        ItKafka.produce(kafka.bootstrapServers(), Map.of(), name + "-in", input);
+        Path config = configFile(name, "");
+        JobConfig cfg = JobConfig.load(config, List.of("kafka.bootstrapServers=" + kafka.bootstrapServers()));
+
+        String jarId = flink.uploadJar(JOB_JAR);
+        String jobId = flink.runJar(jarId, args(config), 2);
+        assertThat(flink.awaitTerminal(jobId, Duration.ofSeconds(120))).isEqualTo("FINISHED");
+
+        var out = ItKafka.readAll(kafka.bootstrapServers(), Map.of(), name + "-metrics", name + "-snapshots", name + "-dead");
+        List<JsonNode> metrics = ItKafka.json(out.get(name + "-metrics"));
+        List<ModelSnapshot> snapshots = ItKafka.snapshots(out.get(name + "-snapshots"));
+        List<JsonNode> dead = ItKafka.json(out.get(name + "-dead"));
+        // 500 = 25 batches of 20; 330 = 16 batches + a partial batch of 10 trained at end of input
+        assertThat(metrics.stream().filter(m -> m.get("modelKey").asText().equals("alpha"))).hasSize(25);
+        assertThat(metrics.stream().filter(m -> m.get("modelKey").asText().equals("beta"))).hasSize(17);
+        long badRecords = input.stream().filter(r -> new String(r.value()).contains("[1,2]")).count();
+        assertThat(dead).hasSize((int) badRecords).allSatisfy(d ->
+                assertThat(d.get("reason").asText()).isEqualTo("x: expected 3 values, got 2"));
+        ItKafka.assertExactlyOncePerKeyVersion(metrics, snapshots);
+        // steps 25 (alpha), end of input (alpha: none newer; beta: 17)
+        assertThat(snapshots).extracting(s -> s.modelKey() + "@" + s.version())
+                .containsExactlyInAnyOrder("alpha@25", "beta@17");
+        ItKafka.assertSnapshotsEqualEngine(ItKafka.latest(snapshots), ItKafka.engine(cfg, input));
+        JsonNode cps = flink.checkpoints(jobId);
+        assertThat(cps.path("counts").path("completed").asInt()).isPositive();
+        // while a bounded job's tasks finish, Flink declines checkpoints triggered meanwhile: nothing else may fail
+        for (JsonNode c : cps.path("history")) {
+            if (c.path("status").asText().equals("FAILED")) {
+                assertThat(c.path("failure_message").asText()).contains("task is closing");
+            }
+        }
+    }
+
+    @Test
+    void jobRecoversFromAKilledTaskManagerWithExactlyTheEngineModels() throws Exception {
+        String name = "cluster-kill";
+        createTopics(name);
+        List<ItKafka.In> input = data(2, Map.of("gamma", 2400, "delta", 2150), 0);
+        // many small producer batches, so that a small fetch size and a quota pace the job's consumer
+        ItKafka.produce(kafka.bootstrapServers(), Map.of("batch.size", "1024", "linger.ms", "0"), name + "-in", input);
+        Path config = configFile(name, "client.id.prefix: " + name + ", max.partition.fetch.bytes: 2048");
+        JobConfig cfg = JobConfig.load(config, List.of("kafka.bootstrapServers=" + kafka.bootstrapServers()));
+        // ~400 KB of input at 40 KB/s per source reader: the job needs several seconds, the kill lands mid-run
+        try (Admin admin = kafka.admin()) {
+            List<ClientQuotaAlteration> q = new ArrayList<>();
+            for (int subtask = 0; subtask < 2; subtask++) {
+                q.add(new ClientQuotaAlteration(new ClientQuotaEntity(Map.of(ClientQuotaEntity.CLIENT_ID, name + "-" + subtask)),
+                        List.of(new ClientQuotaAlteration.Op("consumer_byte_rate", 40_000.0))));
+            }
+            admin.alterClientQuotas(q).all().get();
+        }
+
+        String jarId = flink.uploadJar(JOB_JAR);
+        String jobId = flink.runJar(jarId, args(config), 2);
+        // mid-run: running, at least two completed checkpoints (so recovery restores real state), not done
+        flink.await("two completed checkpoints", Duration.ofSeconds(90), () -> flink.checkpoints(jobId),
+                c -> c.path("counts").path("completed").asInt() >= 2);
+        assertThat(flink.jobState(jobId)).isEqualTo("RUNNING");
+        Process victim = flink.taskManagers().get(0);
+        flink.killTaskManager(victim);
+        long killedAt = System.nanoTime();
+        flink.startTaskManager();
+        // the new TaskManager takes over; lift the pacing so the rest runs at full speed
+        flink.await("the job restarted", Duration.ofSeconds(60), () -> flink.exceptions(jobId),
+                e -> e.path("exceptionHistory").path("entries").size() > 0);
+        try (Admin admin = kafka.admin()) {
+            List<ClientQuotaAlteration> q = new ArrayList<>();
+            for (int subtask = 0; subtask < 2; subtask++) {
+                q.add(new ClientQuotaAlteration(new ClientQuotaEntity(Map.of(ClientQuotaEntity.CLIENT_ID, name + "-" + subtask)),
+                        List.of(new ClientQuotaAlteration.Op("consumer_byte_rate", null))));
+            }
+            admin.alterClientQuotas(q).all().get();
+        }
+        assertThat(flink.awaitTerminal(jobId, Duration.ofSeconds(150))).isEqualTo("FINISHED");
+        double recoverySeconds = (System.nanoTime() - killedAt) / 1e9;
+
+        JsonNode history = flink.exceptions(jobId).path("exceptionHistory").path("entries");
+        assertThat(history.size()).isGreaterThanOrEqualTo(1);
+        var out = ItKafka.readAll(kafka.bootstrapServers(), Map.of(), name + "-metrics", name + "-snapshots", name + "-dead");
+        List<JsonNode> metrics = ItKafka.json(out.get(name + "-metrics"));
+        List<ModelSnapshot> snapshots = ItKafka.snapshots(out.get(name + "-snapshots"));
+        assertThat(out.get(name + "-dead")).isEmpty();
+        ItKafka.assertExactlyOncePerKeyVersion(metrics, snapshots);
+        Map<String, ModelState> engine = ItKafka.engine(cfg, input);
+        assertThat(engine.get("gamma").version()).isEqualTo(120);
+        assertThat(engine.get("delta").version()).isEqualTo(108);
+        assertThat(metrics).hasSize(120 + 108);
+        ItKafka.assertSnapshotsEqualEngine(ItKafka.latest(snapshots), engine);
+        System.out.printf("FlinkClusterIT: TaskManager killed after %d checkpoints; %d failure(s) survived (%s); "
+                        + "finished %.1f s after the kill; %d metrics, %d snapshots, final models bit-identical to the engine%n",
+                2, history.size(), history.get(0).path("exceptionName").asText(), recoverySeconds, metrics.size(),
+                snapshots.size());
+    }
+}
