@@ -21,7 +21,7 @@ import io.streamgrad.model.util.SplitMix64;
  * live in its {@link ModelState}, so one trainer serves any number of models (e.g. all keys of a
  * Flink subtask). Deterministic: the same state and batch give the same bits. Not thread-safe.
  *
- * <p>A step whose loss, gradients or batch statistics are not finite changes nothing but the
+ * <p>A step whose loss, gradients, batch statistics or resulting update are not finite changes nothing but the
  * skipped-update and examples counters: the last finite weights survive a divergence.
  */
 public final class Trainer {
@@ -31,12 +31,15 @@ public final class Trainer {
     private final EarlyStopping earlyStopping;
     private final EarlyStoppingSpec earlyStoppingSpec;
     private final RngMasks rngMasks = new RngMasks();
+    private final UpdateGuard updateGuard;
 
     public Trainer(ModelSpec model, OptimizerSpec optimizer, EarlyStoppingSpec earlyStopping) {
         this.network = new Network(model);
         this.optimizer = new Optimizer(optimizer);
         this.earlyStoppingSpec = earlyStopping;
         this.earlyStopping = earlyStopping == null ? null : new EarlyStopping(earlyStopping);
+        this.updateGuard = new UpdateGuard(network.layout(), this.optimizer.slotCount(),
+                this.optimizer.scalarCount());
     }
 
     public Trainer(ModelSpec model, OptimizerSpec optimizer) {
@@ -167,19 +170,19 @@ public final class Trainer {
         out.gradientNorm = Math.sqrt(sq);
 
         if (!Double.isFinite(out.loss) || !Double.isFinite(out.gradientNorm) || !network.batchStatisticsFinite()) {
-            // leave no trace but the counters: the dropout draws of this step are not consumed and
-            // lastLoss keeps the last finite loss
-            state.setRngState(rngBefore);
-            state.setSkippedUpdates(state.skippedUpdates() + 1);
-            out.learningRate = Double.NaN;
-            out.outcome = StepResult.Outcome.SKIPPED_NON_FINITE;
-            out.version = state.version();
+            skip(state, out, rngBefore);
             return;
         }
 
+        updateGuard.save(state);
+        double lr = optimizer.apply(w, grads, state.slots(), state.scalars(), state.iterations(), out.gradientNorm);
+        if (!updateGuard.finite(state)) {
+            updateGuard.restore(state); // the update itself overflowed: keep the last finite model
+            skip(state, out, rngBefore);
+            return;
+        }
         state.setLastLoss(out.loss);
-        out.learningRate = optimizer.apply(w, grads, state.slots(), state.scalars(), state.iterations(),
-                out.gradientNorm);
+        out.learningRate = lr;
         network.commit(w);
         state.setIterations(state.iterations() + 1);
         state.setVersion(state.version() + 1);
@@ -188,6 +191,18 @@ public final class Trainer {
         if (earlyStopping != null) {
             out.earlyStopTriggered = earlyStopping.afterStep(state, out);
         }
+    }
+
+    /**
+     * Leaves no trace of a non-finite step but the counters: the dropout draws of this step are
+     * not consumed and lastLoss keeps the last finite loss.
+     */
+    private static void skip(ModelState state, StepResult out, long rngBefore) {
+        state.setRngState(rngBefore);
+        state.setSkippedUpdates(state.skippedUpdates() + 1);
+        out.learningRate = Double.NaN;
+        out.outcome = StepResult.Outcome.SKIPPED_NON_FINITE;
+        out.version = state.version();
     }
 
     private void fillLosses(StepResult out, double dataLoss, float[][] w, MiniBatch batch) {

@@ -106,4 +106,29 @@ class NonFiniteGuardTest {
             assertThat(state.skippedUpdates()).isEqualTo(3);
         }
     }
+
+    @Test
+    void anUpdateThatOverflowsIsRolledBackSoTheLastFiniteModelSurvives() {
+        // loss and gradients are finite, but lr·g exceeds the float32 range: the update itself
+        // would write ±inf into the weights (and, for momentum, into the velocity slot)
+        OptimizerSpec sgd = new OptimizerSpec.Sgd(new ScheduleSpec.Constant(1e39), 0.9, false, GradientOptions.NONE);
+        Trainer trainer = new Trainer(TestFixtures.bnDropoutModel(), sgd, TestFixtures.earlyStopping(true));
+        List<MiniBatch> batches = TestFixtures.batches(trainer.modelSpec(), 9, 3, 6);
+        ModelState state = trainer.newState(7);
+        for (MiniBatch batch : batches) {
+            ModelState before = state.copy();
+            StepResult r = trainer.step(state, batch);
+            assertThat(Double.isFinite(r.loss()) && Double.isFinite(r.gradientNorm()))
+                    .as("the guard on loss and gradients alone would let this step through").isTrue();
+            assertThat(r.outcome()).isEqualTo(StepResult.Outcome.SKIPPED_NON_FINITE);
+            assertThat(state.bitEquals(expectedAfterSkip(before, batch.size()))).isTrue();
+        }
+        for (float[] w : state.weights()) {
+            for (float x : w) {
+                assertThat(Float.isFinite(x)).isTrue();
+            }
+        }
+        assertThat(state.skippedUpdates()).isEqualTo(3);
+        assertThat(state.version()).isZero();
+    }
 }

@@ -1,0 +1,86 @@
+package io.streamgrad.model.train;
+
+import io.streamgrad.model.state.ModelState;
+import io.streamgrad.model.state.Variable;
+import io.streamgrad.model.state.VariableLayout;
+
+/**
+ * Makes an optimizer update all-or-nothing with respect to finiteness. A finite loss and finite
+ * gradients can still produce a non-finite update (a huge learning rate, a diverging model whose
+ * weights approach the float32 range): before the update this guard keeps a copy of what the
+ * optimizer mutates (trainable weights, slots, scalars); after it, one read-only pass checks the
+ * result, and a non-finite result is rolled back so the last finite model survives.
+ * Buffers are allocated once per trainer: the guard allocates nothing per step.
+ */
+final class UpdateGuard {
+    private final float[][] weights;
+    private final float[][][] slots;
+    private final double[] scalars;
+
+    UpdateGuard(VariableLayout layout, int slotCount, int scalarCount) {
+        weights = new float[layout.size()][];
+        slots = new float[layout.size()][][];
+        for (int v = 0; v < layout.size(); v++) {
+            Variable var = layout.get(v);
+            weights[v] = var.trainable() ? new float[var.size()] : null;
+            slots[v] = new float[var.trainable() ? slotCount : 0][var.size()];
+        }
+        scalars = new double[scalarCount];
+    }
+
+    void save(ModelState state) {
+        copy(state.weights(), state.slots(), state.scalars(), weights, slots, scalars);
+    }
+
+    void restore(ModelState state) {
+        copy(weights, slots, scalars, state.weights(), state.slots(), state.scalars());
+    }
+
+    /** True when every trainable weight, slot and scalar is finite. */
+    boolean finite(ModelState state) {
+        float[][] w = state.weights();
+        for (int v = 0; v < w.length; v++) {
+            if (weights[v] != null && !allFinite(w[v])) {
+                return false;
+            }
+            for (float[] s : state.slots()[v]) {
+                if (!allFinite(s)) {
+                    return false;
+                }
+            }
+        }
+        for (double d : state.scalars()) {
+            if (!Double.isFinite(d)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Branch-free test the JIT vectorizes: a float is non-finite iff its exponent bits are all
+     * ones, and adding one exponent unit to exactly that pattern carries into the sign bit.
+     */
+    static boolean allFinite(float[] a) {
+        int carry = 0;
+        for (float x : a) {
+            carry |= (Float.floatToRawIntBits(x) & 0x7f800000) + 0x00800000;
+        }
+        return carry >= 0;
+    }
+
+    private static void copy(float[][] fromW, float[][][] fromS, double[] fromScalars, float[][] toW,
+                             float[][][] toS, double[] toScalars) {
+        for (int v = 0; v < toW.length; v++) {
+            float[] src = fromW[v];
+            float[] dst = toW[v];
+            if (src != null && dst != null) {
+                System.arraycopy(src, 0, dst, 0, dst.length);
+            }
+            for (int k = 0; k < toS[v].length; k++) {
+                System.arraycopy(fromS[v][k], 0, toS[v][k], 0, toS[v][k].length);
+            }
+        }
+        System.arraycopy(fromScalars, 0, toScalars, 0, toScalars.length);
+    }
+}
