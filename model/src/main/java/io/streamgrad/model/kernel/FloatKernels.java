@@ -53,6 +53,87 @@ public interface FloatKernels {
         throw new UnsupportedOperationException(name() + " has no adam kernel");
     }
 
+    /**
+     * Relu backward from the relu output: {@code grad[i] = out[i] > 0 ? grad[i] : 0} for
+     * {@code i < n} (NaN outputs zero the gradient, like the comparison). Exact: every
+     * implementation gives the same bits.
+     */
+    default void reluBackward(float[] out, float[] grad, int n) {
+        for (int i = 0; i < n; i++) {
+            grad[i] = out[i] > 0f ? grad[i] : 0f;
+        }
+    }
+
+    // ---- BatchNormalization over the last axis, rows [rows][cols]; reductions in double.
+    // Each element is computed with the same double operations in the same order per feature
+    // (rows in order), so every implementation gives the same bits.
+
+    /** {@code acc[j] += Σ_r x[r·cols + j]} (rows in order), in double. */
+    default void columnSums(float[] x, int rows, int cols, double[] acc) {
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            for (int j = 0; j < cols; j++) {
+                acc[j] += x[o + j];
+            }
+        }
+    }
+
+    /** {@code acc[j] += Σ_r (x[r][j] − mean[j])²} (rows in order), in double. */
+    default void columnSquaredDeviations(float[] x, int rows, int cols, double[] mean, double[] acc) {
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            for (int j = 0; j < cols; j++) {
+                double d = x[o + j] - mean[j];
+                acc[j] += d * d;
+            }
+        }
+    }
+
+    /**
+     * {@code xh = (x − mean[j])·invStd[j]} in double; {@code xhat = (float) xh} (skipped when
+     * {@code xhat} is null) and {@code out = (float) (xh·scale[j] + shift[j])}.
+     */
+    default void normalize(float[] x, int rows, int cols, double[] mean, double[] invStd, double[] scale,
+                           double[] shift, float[] xhat, float[] out) {
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            for (int j = 0; j < cols; j++) {
+                double xh = (x[o + j] - mean[j]) * invStd[j];
+                if (xhat != null) {
+                    xhat[o + j] = (float) xh;
+                }
+                out[o + j] = (float) (xh * scale[j] + shift[j]);
+            }
+        }
+    }
+
+    /** {@code sumDy[j] += Σ_r dy[r][j]} and {@code sumDyXhat[j] += Σ_r dy[r][j]·xhat[r][j]}, in double. */
+    default void columnSumsAndDots(float[] dy, float[] xhat, int rows, int cols, double[] sumDy,
+                                   double[] sumDyXhat) {
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            for (int j = 0; j < cols; j++) {
+                sumDy[j] += dy[o + j];
+                sumDyXhat[j] += (double) dy[o + j] * xhat[o + j];
+            }
+        }
+    }
+
+    /**
+     * BatchNormalization input gradient {@code dx = (float) (coef[j]·((rows·dy − sumDy[j]) −
+     * xhat·sumDyXhat[j]))}, in double, with {@code coef[j] = γ_j·invStd_j/rows}.
+     */
+    default void normalizeBackward(float[] dy, float[] xhat, int rows, int cols, double[] coef, double[] sumDy,
+                                   double[] sumDyXhat, float[] dx) {
+        double b = rows;
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            for (int j = 0; j < cols; j++) {
+                dx[o + j] = (float) (coef[j] * (b * dy[o + j] - sumDy[j] - xhat[o + j] * sumDyXhat[j]));
+            }
+        }
+    }
+
     /** {@code Σ g[i]²} accumulated in double. */
     double sumSquares(float[] g);
 }

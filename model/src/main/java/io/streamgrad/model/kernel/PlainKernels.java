@@ -39,6 +39,16 @@ final class PlainKernels implements FloatKernels {
         Kernels.gemmNT(m, n, k, a, b, c);
     }
 
+    /** The original branchy loop (the baseline); same bits as the default. */
+    @Override
+    public void reluBackward(float[] out, float[] grad, int n) {
+        for (int i = 0; i < n; i++) {
+            if (!(out[i] > 0f)) {
+                grad[i] = 0f;
+            }
+        }
+    }
+
     @Override
     public double sumSquares(float[] g) {
         double s = 0;

@@ -1,6 +1,7 @@
 package io.streamgrad.model.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -12,6 +13,10 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code init + Σ_p a·b} accumulated with FMA in p order, whatever tile it falls in, so results
  * do not depend on the tiling. {@code xᵀ·dz} uses the same kernel with A read by column;
  * {@code dz·Wᵀ} transposes W into scratch first (or uses vector dot products for 1-3 rows).
+ * The BatchNormalization reductions keep the scalar defaults of {@link FloatKernels}: a
+ * float→double widening needs a second float species (half width), and on JDK 17 mixing
+ * Float256/Float512 vectors in one JVM defeated the intrinsics of the GEMM tiles (they fell back
+ * to allocating Java code, 100 MB per W2 step).
  */
 final class VectorKernels implements FloatKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -296,6 +301,20 @@ final class VectorKernels implements FloatKernels {
             m[i] = mi;
             v[i] = vi;
             w[i] = w[i] - mi * alpha / ((float) Math.sqrt(vi) + epsilon);
+        }
+    }
+
+    @Override
+    public void reluBackward(float[] out, float[] grad, int n) {
+        int nv = S.loopBound(n);
+        FloatVector zero = FloatVector.zero(S);
+        int i = 0;
+        for (; i < nv; i += L) {
+            VectorMask<Float> positive = FloatVector.fromArray(S, out, i).compare(VectorOperators.GT, 0f);
+            zero.blend(FloatVector.fromArray(S, grad, i), positive).intoArray(grad, i);
+        }
+        for (; i < n; i++) {
+            grad[i] = out[i] > 0f ? grad[i] : 0f;
         }
     }
 

@@ -1,5 +1,7 @@
 package io.streamgrad.model.nn;
 
+import io.streamgrad.model.kernel.FloatKernels;
+import io.streamgrad.model.kernel.KernelProvider;
 import io.streamgrad.model.spec.Activation;
 
 /**
@@ -8,6 +10,8 @@ import io.streamgrad.model.spec.Activation;
  * Formulas: {@code keras/src/activations/activations.py}.
  */
 final class Activations {
+    private static final FloatKernels K = KernelProvider.get();
+
     private Activations() {}
 
     static void forward(Activation act, float[] buf, int rows, int cols) {
@@ -62,13 +66,7 @@ final class Activations {
         int n = rows * cols;
         switch (act) {
             case LINEAR -> { }
-            case RELU -> {
-                for (int i = 0; i < n; i++) {
-                    if (!(out[i] > 0f)) {
-                        grad[i] = 0f;
-                    }
-                }
-            }
+            case RELU -> K.reluBackward(out, grad, n);
             case SIGMOID -> {
                 for (int i = 0; i < n; i++) {
                     double s = out[i];

@@ -1,14 +1,19 @@
 package io.streamgrad.model.nn;
 
+import io.streamgrad.model.kernel.FloatKernels;
+import io.streamgrad.model.kernel.KernelProvider;
+
 /**
  * Keras {@code BatchNormalization} over the last axis
  * ({@code keras/src/layers/normalization/batch_normalization.py}).
  * Training: normalise with the batch mean and the BIASED batch variance, epsilon inside the
  * square root; moving statistics become {@code moving·momentum + batch·(1−momentum)} — applied in
  * {@link #commit} so a skipped (non-finite) step leaves them untouched. Inference: moving
- * statistics. Reductions run in double.
+ * statistics. Reductions run in double, through {@link FloatKernels} (bit-identical on every
+ * kernel path).
  */
 final class BatchNormLayer extends Layer {
+    private static final FloatKernels K = KernelProvider.get();
     private final double momentum;
     private final double epsilon;
     private final int gamma;
@@ -21,6 +26,10 @@ final class BatchNormLayer extends Layer {
     private final double[] invStd;
     private final double[] sumDy;
     private final double[] sumDyXhat;
+    /** Per-feature gamma (1 without), beta (0 without) in double, and the input-gradient factor. */
+    private final double[] scale;
+    private final double[] shift;
+    private final double[] coef;
     /** Normalised input of the last training pass, {@code [batch][width]}. */
     private float[] xhat = new float[0];
 
@@ -38,6 +47,9 @@ final class BatchNormLayer extends Layer {
         invStd = new double[width];
         sumDy = new double[width];
         sumDyXhat = new double[width];
+        scale = new double[width];
+        shift = new double[width];
+        coef = new double[width];
     }
 
     @Override
@@ -56,34 +68,18 @@ final class BatchNormLayer extends Layer {
         if (training) {
             java.util.Arrays.fill(batchMean, 0);
             java.util.Arrays.fill(batchVar, 0);
-            for (int r = 0; r < batch; r++) {
-                int o = r * w;
-                for (int j = 0; j < w; j++) {
-                    batchMean[j] += in[o + j];
-                }
-            }
+            K.columnSums(in, batch, w, batchMean);
             for (int j = 0; j < w; j++) {
                 batchMean[j] /= batch;
             }
-            for (int r = 0; r < batch; r++) {
-                int o = r * w;
-                for (int j = 0; j < w; j++) {
-                    double d = in[o + j] - batchMean[j];
-                    batchVar[j] += d * d;
-                }
-            }
+            K.columnSquaredDeviations(in, batch, w, batchMean, batchVar);
             for (int j = 0; j < w; j++) {
                 batchVar[j] /= batch;
                 invStd[j] = 1.0 / Math.sqrt(batchVar[j] + epsilon);
+                scale[j] = g == null ? 1.0 : g[j];
+                shift[j] = b == null ? 0.0 : b[j];
             }
-            for (int r = 0; r < batch; r++) {
-                int o = r * w;
-                for (int j = 0; j < w; j++) {
-                    double xh = (in[o + j] - batchMean[j]) * invStd[j];
-                    xhat[o + j] = (float) xh;
-                    out[o + j] = (float) (xh * (g == null ? 1.0 : g[j]) + (b == null ? 0.0 : b[j]));
-                }
-            }
+            K.normalize(in, batch, w, batchMean, invStd, scale, shift, xhat, out);
         } else {
             float[] mm = weights[movingMean];
             float[] mv = weights[movingVariance];
@@ -106,13 +102,7 @@ final class BatchNormLayer extends Layer {
         float[] g = gamma >= 0 ? weights[gamma] : null;
         java.util.Arrays.fill(sumDy, 0);
         java.util.Arrays.fill(sumDyXhat, 0);
-        for (int r = 0; r < batch; r++) {
-            int o = r * w;
-            for (int j = 0; j < w; j++) {
-                sumDy[j] += dOut[o + j];
-                sumDyXhat[j] += (double) dOut[o + j] * xhat[o + j];
-            }
-        }
+        K.columnSumsAndDots(dOut, xhat, batch, w, sumDy, sumDyXhat);
         if (gamma >= 0) {
             float[] gg = grads[gamma];
             for (int j = 0; j < w; j++) {
@@ -129,14 +119,11 @@ final class BatchNormLayer extends Layer {
             return;
         }
         // dx = gamma·invStd/B · (B·dy − Σdy − xhat·Σ(dy·xhat))
-        for (int r = 0; r < batch; r++) {
-            int o = r * w;
-            for (int j = 0; j < w; j++) {
-                double gj = g == null ? 1.0 : g[j];
-                dIn[o + j] = (float) (gj * invStd[j] / batch
-                        * (batch * (double) dOut[o + j] - sumDy[j] - xhat[o + j] * sumDyXhat[j]));
-            }
+        for (int j = 0; j < w; j++) {
+            double gj = g == null ? 1.0 : g[j];
+            coef[j] = gj * invStd[j] / batch;
         }
+        K.normalizeBackward(dOut, xhat, batch, w, coef, sumDy, sumDyXhat, dIn);
     }
 
     @Override
