@@ -502,6 +502,129 @@ class KernelEquivalenceTest {
         assertThat(kern.sumSquares(new float[0])).isZero();
     }
 
+    // ---------------------------------------------------------------------------------------
+    // relu backward and BatchNormalization: exact operations, so every path gives plain's bits
+
+    static Stream<Arguments> kernelsAndRowShapes() {
+        List<Arguments> out = new ArrayList<>();
+        int[][] shapes = {{1, 1}, {1, 7}, {3, 17}, {64, 256}, {5, 33}, {31, 64}, {2, 513}, {7, 9}, {64, 10}, {16, 31}};
+        for (String name : List.of("plain", "portable", "vector")) {
+            for (int[] s : shapes) {
+                out.add(Arguments.of(name, s[0], s[1]));
+            }
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1}x{2}")
+    @MethodSource("kernelsAndRowShapes")
+    void reluBackwardIsExact(String name, int rows, int cols) {
+        FloatKernels kern = kernels(name);
+        int n = rows * cols;
+        float[] out = padded(data(rows * 7L + cols, n), n);
+        out[0] = Float.NaN;
+        out[n - 1] = -0f;
+        float[] grad0 = data(rows * 7L + cols + 1, n);
+        float[] grad = padded(grad0, n);
+        float[] outCopy = out.clone();
+        kern.reluBackward(out, grad, n);
+        assertPadIntact(name + " reluBackward grad", grad, n);
+        assertUnchanged("relu output", outCopy, out);
+        for (int i = 0; i < n; i++) {
+            float want = out[i] > 0f ? grad0[i] : 0f;
+            assertThat(Float.floatToRawIntBits(grad[i])).as("%s reluBackward [%d]", name, i)
+                    .isEqualTo(Float.floatToRawIntBits(want));
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}x{2}")
+    @MethodSource("kernelsAndRowShapes")
+    void batchNormKernelsGivePlainBits(String name, int rows, int cols) {
+        FloatKernels kern = kernels(name);
+        FloatKernels plain = new PlainKernels();
+        long seed = rows * 1000L + cols;
+        float[] x = padded(data(seed, rows * cols), rows * cols);
+        float[] dy = padded(data(seed + 1, rows * cols), rows * cols);
+        double[] mean = new double[cols];
+        double[] invStd = new double[cols];
+        double[] scale = new double[cols];
+        double[] shift = new double[cols];
+        double[] coef = new double[cols];
+        SplittableRandom r = new SplittableRandom(seed + 2);
+        for (int j = 0; j < cols; j++) {
+            mean[j] = r.nextDouble() - 0.5;
+            invStd[j] = 0.5 + r.nextDouble();
+            scale[j] = r.nextDouble() * 2 - 1;
+            shift[j] = r.nextDouble() - 0.5;
+            coef[j] = (r.nextDouble() - 0.5) / rows;
+        }
+
+        double[][] got = new double[4][];
+        double[][] want = new double[4][];
+        for (int v = 0; v < 2; v++) {
+            FloatKernels k = v == 0 ? kern : plain;
+            double[] sums = new double[cols + 1];
+            double[] sq = new double[cols + 1];
+            double[] sdy = new double[cols + 1];
+            double[] sdx = new double[cols + 1];
+            sums[cols] = sq[cols] = sdy[cols] = sdx[cols] = 42.0; // one past the features: untouched
+            java.util.Arrays.fill(sums, 0, cols, 0.25); // accumulates onto what is there
+            k.columnSums(x, rows, cols, sums);
+            k.columnSquaredDeviations(x, rows, cols, mean, sq);
+            k.columnSumsAndDots(dy, x, rows, cols, sdy, sdx);
+            for (double[] acc : new double[][] {sums, sq, sdy, sdx}) {
+                assertThat(acc[cols]).as("%s: accumulator beyond cols", k.name()).isEqualTo(42.0);
+            }
+            (v == 0 ? got : want)[0] = sums;
+            (v == 0 ? got : want)[1] = sq;
+            (v == 0 ? got : want)[2] = sdy;
+            (v == 0 ? got : want)[3] = sdx;
+        }
+        for (int i = 0; i < 4; i++) {
+            for (int j = 0; j < cols; j++) {
+                assertThat(Double.doubleToRawLongBits(got[i][j])).as("%s reduction %d feature %d", name, i, j)
+                        .isEqualTo(Double.doubleToRawLongBits(want[i][j]));
+            }
+        }
+        // and they are the sums they claim to be
+        for (int j = 0; j < cols; j++) {
+            double s = 0.25;
+            for (int row = 0; row < rows; row++) {
+                s += x[row * cols + j];
+            }
+            assertThat(got[0][j]).isCloseTo(s, org.assertj.core.data.Offset.offset(1e-12 * rows));
+        }
+
+        for (boolean withXhat : new boolean[] {true, false}) {
+            float[] xhat = withXhat ? padded(new float[0], rows * cols) : null;
+            float[] out = padded(new float[0], rows * cols);
+            float[] xhatRef = withXhat ? padded(new float[0], rows * cols) : null;
+            float[] outRef = padded(new float[0], rows * cols);
+            kern.normalize(x, rows, cols, mean, invStd, scale, shift, xhat, out);
+            plain.normalize(x, rows, cols, mean, invStd, scale, shift, xhatRef, outRef);
+            assertPadIntact(name + " normalize out", out, rows * cols);
+            assertThat(bits(out)).as("%s normalize out", name).isEqualTo(bits(outRef));
+            if (withXhat) {
+                assertPadIntact(name + " normalize xhat", xhat, rows * cols);
+                assertThat(bits(xhat)).as("%s normalize xhat", name).isEqualTo(bits(xhatRef));
+                int last = rows * cols - 1;
+                double xh = (x[last] - mean[cols - 1]) * invStd[cols - 1];
+                assertThat(xhat[last]).isEqualTo((float) xh);
+                assertThat(out[last]).isEqualTo((float) (xh * scale[cols - 1] + shift[cols - 1]));
+            }
+        }
+
+        float[] dx = padded(new float[0], rows * cols);
+        float[] dxRef = padded(new float[0], rows * cols);
+        kern.normalizeBackward(dy, x, rows, cols, coef, want[2], want[3], dx);
+        plain.normalizeBackward(dy, x, rows, cols, coef, want[2], want[3], dxRef);
+        assertPadIntact(name + " normalizeBackward dx", dx, rows * cols);
+        assertThat(bits(dx)).as("%s normalizeBackward", name).isEqualTo(bits(dxRef));
+        int last = rows * cols - 1;
+        assertThat(dx[last]).isEqualTo((float) (coef[cols - 1]
+                * ((double) rows * dy[last] - want[2][cols - 1] - x[last] * want[3][cols - 1])));
+    }
+
     @Test
     void providerNamesAndChoice() {
         assertThat(KernelProvider.named("plain").name()).isEqualTo("plain");
