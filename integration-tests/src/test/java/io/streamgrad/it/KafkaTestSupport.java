@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -22,15 +24,50 @@ final class KafkaTestSupport {
     private KafkaTestSupport() {}
 
     static void produce(String bootstrap, String topic, List<String[]> keyValues) {
+        produce(bootstrap, keyValues.stream().map(kv -> new ProducerRecord<>(topic, kv[0], kv[1])).toList());
+    }
+
+    /** Sends the records in order (idempotent producer) and flushes. */
+    static void produce(String bootstrap, List<ProducerRecord<String, String>> records) {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
         p.put("enable.idempotence", "true");
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
-            for (String[] kv : keyValues) {
-                producer.send(new ProducerRecord<>(topic, kv[0], kv[1]));
+            for (ProducerRecord<String, String> r : records) {
+                producer.send(r);
             }
             producer.flush();
         }
+    }
+
+    /**
+     * Everything committed on {@code topics} now: a read_committed consumer reads every partition
+     * from the beginning up to its end offset (the last stable offset). Fails if an open
+     * transaction keeps a partition from reaching it within the timeout.
+     */
+    static List<ConsumerRecord<String, byte[]>> readAll(String bootstrap, Duration timeout, String... topics) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("isolation.level", "read_committed");
+        p.put("enable.auto.commit", "false");
+        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = new ArrayList<>();
+            for (String t : topics) {
+                consumer.partitionsFor(t).forEach(i -> parts.add(new TopicPartition(i.topic(), i.partition())));
+            }
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("read_committed consumer did not reach the end offsets " + end + " in " + timeout);
+                }
+                consumer.poll(Duration.ofMillis(100)).forEach(out::add);
+            }
+        }
+        return out;
     }
 
     /** A read_committed consumer over whole topics. */

@@ -1,5 +1,8 @@
 package io.streamgrad.it;
 
+import static io.streamgrad.it.TrainingTestSupport.hasSnapshot;
+import static io.streamgrad.it.TrainingTestSupport.snapshots;
+import static io.streamgrad.it.TrainingTestSupport.start;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,7 +11,6 @@ import io.streamgrad.jobs.WarmStarts;
 import io.streamgrad.jobs.config.JobConfig;
 import io.streamgrad.jobs.kafka.EmbeddedKafkaBroker;
 import io.streamgrad.model.snapshot.ModelSnapshot;
-import io.streamgrad.model.snapshot.SnapshotJson;
 import io.streamgrad.model.state.ModelState;
 import io.streamgrad.model.train.MiniBatch;
 import io.streamgrad.model.train.Trainer;
@@ -20,7 +22,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,28 +76,6 @@ class OnlineTrainingJobIT {
 
     static String json(String key, float[] x) {
         return "{\"model\":\"" + key + "\",\"x\":[" + x[0] + "," + x[1] + "," + x[2] + "],\"y\":" + target(key, x) + "}";
-    }
-
-    static JobClient start(JobConfig cfg, Map<String, ModelSnapshot> warm) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
-        OnlineTrainingJob.build(env, cfg, warm);
-        return env.executeAsync(cfg.jobName());
-    }
-
-    static List<ModelSnapshot> snapshots(List<ConsumerRecord<String, byte[]>> records, String topic) {
-        List<ModelSnapshot> out = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> r : records) {
-            if (r.topic().equals(topic)) {
-                ModelSnapshot s = SnapshotJson.fromBytes(r.value());
-                assertThat(r.key()).isEqualTo(s.modelKey());
-                out.add(s);
-            }
-        }
-        return out;
-    }
-
-    static boolean hasSnapshot(List<ConsumerRecord<String, byte[]>> rs, String topic, String key, long version) {
-        return snapshots(rs, topic).stream().anyMatch(s -> s.modelKey().equals(key) && s.version() == version);
     }
 
     @Test
