@@ -20,12 +20,23 @@ public final class SpecParser {
 
     private SpecParser() {}
 
-    /** Reads JSON or YAML text (JSON is valid YAML, but the JSON parser gives better messages). */
+    /**
+     * Reads JSON or YAML text. Text that looks like JSON is read as JSON first (better messages);
+     * if that fails it is read as YAML, so YAML flow mappings like {@code {type: adam}} work too.
+     */
     public static JsonNode readTree(String text) {
         String trimmed = text.stripLeading();
+        boolean looksLikeJson = trimmed.startsWith("{") || trimmed.startsWith("[");
         try {
-            return (trimmed.startsWith("{") || trimmed.startsWith("[")) ? JSON.readTree(text) : YAML.readTree(text);
+            return looksLikeJson ? JSON.readTree(text) : YAML.readTree(text);
         } catch (JsonProcessingException e) {
+            if (looksLikeJson) {
+                try {
+                    return YAML.readTree(text);
+                } catch (JsonProcessingException ignored) {
+                    // report the JSON parser's message, the more precise one for JSON-looking text
+                }
+            }
             throw new SpecException("(document)", "cannot parse: " + e.getOriginalMessage());
         }
     }

@@ -413,4 +413,21 @@ class SpecParserTest {
         String esText = JSON.writeValueAsString(SpecWriter.earlyStopping(es));
         assertThat(SpecParser.earlyStopping(SpecParser.readTree(esText), "earlyStopping")).isEqualTo(es);
     }
+
+    @org.junit.jupiter.api.Test
+    void yamlFlowMappingsAreReadEvenThoughTheyLookLikeJson() {
+        EarlyStoppingSpec es = SpecParser.earlyStopping(
+                SpecParser.readTree("{monitor: loss, patience: 3, stepsPerEpoch: 50, restoreBestWeights: true}"),
+                "earlyStopping");
+        org.assertj.core.api.Assertions.assertThat(es.patience()).isEqualTo(3);
+        org.assertj.core.api.Assertions.assertThat(es.stepsPerEpoch()).isEqualTo(50);
+        org.assertj.core.api.Assertions.assertThat(es.restoreBestWeights()).isTrue();
+    }
+
+    @org.junit.jupiter.api.Test
+    void brokenJsonReportsTheJsonParsersMessage() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SpecParser.readTree("{\"inputDim\": 4,, }"))
+                .isInstanceOf(SpecException.class)
+                .hasMessageStartingWith("(document): cannot parse");
+    }
 }
