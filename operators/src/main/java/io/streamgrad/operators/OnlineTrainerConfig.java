@@ -42,7 +42,8 @@ import org.apache.flink.annotation.PublicEvolving;
  *   <li>{@code seed} [0]: the model of key k starts from {@link #seedFor(String) seedFor(k)}.</li>
  *   <li>{@code warmStart} (default and per key): initial states instead of fresh initialisation;
  *       a warm-started model keeps its version, so versions stay monotonic.</li>
- *   <li>{@code maxCachedModels} [4096]: size of the operator's write-back cache of models.</li>
+ *   <li>{@code maxCachedModels} [4096]: size of the operator's write-back cache of models (RocksDB/ForSt;
+ *       the heap backend keeps no cache, see {@link OnlineTrainerOperator}).</li>
  * </ul>
  */
 @PublicEvolving

@@ -81,10 +81,16 @@ import org.apache.flink.util.OutputTag;
  * mutates in place. Dirty entries are written to keyed state in {@link #snapshotState}, which
  * Flink calls synchronously before the keyed backend snapshot, in {@link #endInput}, and on
  * eviction. So on RocksDB a model is (de)serialized once per checkpoint rather than per batch.
- * Heap backend (state objects are shared with asynchronous copy-on-write snapshots,
- * {@code isSafeToReuseKVState() == false}): the cache never hands its live object to the
- * backend: a flush stores a deep copy, and an object loaded from state is copied before it is
- * mutated; an evicted object is handed over without copy since the cache forgets it.
+ * <p>Heap backend ({@code isSafeToReuseKVState() == false}): no cache. The model lives once, in
+ * the backend's copy-on-write state map; each callback takes it with {@code value()}, mutates it
+ * in place and hands it back with {@code update()} (a hash-map put: no serialization). This is
+ * safe because {@code CopyOnWriteStateMap.get} (Flink 2.2.1) deep-copies an entry with the state
+ * serializer's {@code copy} (and stores the copy) when the entry is still referenced by a running
+ * asynchronous snapshot ({@code entry.stateVersion < highestRequiredSnapshotVersion}), so the
+ * object we mutate is never the one being written; and because no reference is kept across
+ * callbacks (a snapshot can only start between them). {@link ModelStateSerializer#copy} and the
+ * POJO serializer of {@link KeyProgress} copy deeply. A cache here would keep a second copy of
+ * every cached model (the flushed copy in state plus the live one): up to twice the memory.
  *
  * <h2>Determinism</h2>
  * The training path uses no wall clock, no hash-order iteration and no unseeded randomness: a
@@ -127,6 +133,8 @@ public class OnlineTrainerOperator extends AbstractStreamOperator<LossMetric>
     private transient ValueState<KeyProgress> progressState;
     private transient InternalTimerService<VoidNamespace> timers;
     private transient boolean copyOnExchange;
+    /** Heap backend: models are mutated in place in keyed state, the cache is not used. */
+    private transient boolean direct;
     private transient LinkedHashMap<String, Entry> cache;
     private transient StreamRecord<LossMetric> metricRecord;
 
@@ -165,6 +173,7 @@ public class OnlineTrainerOperator extends AbstractStreamOperator<LossMetric>
                 TypeInformation.of(KeyProgress.class)));
         timers = getInternalTimerService(TIMERS, VoidNamespaceSerializer.INSTANCE, this);
         copyOnExchange = !getKeyedStateBackend().isSafeToReuseKVState();
+        direct = copyOnExchange;
         cache = new LinkedHashMap<>(64, 0.75f, true);
 
         MetricGroup g = getMetricGroup().addGroup("streamgrad");
@@ -205,6 +214,7 @@ public class OnlineTrainerOperator extends AbstractStreamOperator<LossMetric>
             timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, p.batchTimer);
         }
         armIntervalTimer(e);
+        release(e);
     }
 
     /** Reason the example cannot be trained, or null. */
@@ -258,6 +268,7 @@ public class OnlineTrainerOperator extends AbstractStreamOperator<LossMetric>
             }
             // an idle key is re-armed by its next row, so idle keys keep no timers
         }
+        release(e);
     }
 
     @Override
@@ -482,9 +493,12 @@ public class OnlineTrainerOperator extends AbstractStreamOperator<LossMetric>
         flushCache();
     }
 
-    /** The cached entry of {@code key} (the current key), loaded from state or created. */
+    /**
+     * The entry of {@code key} (the current key): cached, or loaded from state or created. On the
+     * heap backend ({@link #direct}) the state's own objects, valid until {@link #release}.
+     */
     private Entry entry(String key) throws Exception {
-        Entry e = cache.get(key);
+        Entry e = direct ? null : cache.get(key);
         if (e != null) {
             return e;
         }
@@ -493,7 +507,7 @@ public class OnlineTrainerOperator extends AbstractStreamOperator<LossMetric>
         boolean fresh = m == null;
         if (fresh) {
             m = config.initialState(trainer, key);
-        } else if (copyOnExchange) {
+        } else if (copyOnExchange && !direct) {
             m = m.copy();
         }
         if (p == null) {
@@ -501,11 +515,14 @@ public class OnlineTrainerOperator extends AbstractStreamOperator<LossMetric>
             if (fresh && config.warmStartFor(key) != null) {
                 p.lastSnapshotVersion = m.version(); // the warm start is a snapshot of this version
             }
-        } else if (copyOnExchange) {
+        } else if (copyOnExchange && !direct) {
             p = p.copy();
         }
         e = new Entry(key, m, p);
         e.dirty = fresh;
+        if (direct) {
+            return e;
+        }
         cache.put(key, e);
         if (cache.size() > config.maxCachedModels()) {
             evictEldest(key);
@@ -530,7 +547,17 @@ public class OnlineTrainerOperator extends AbstractStreamOperator<LossMetric>
         }
     }
 
-    /** Writes every dirty entry to keyed state (copies on the heap backend: the entries live on). */
+    /**
+     * End of a callback: on the heap backend the (in place mutated) state objects go back with
+     * {@code update()} and no reference is kept; cached entries stay until flush or eviction.
+     */
+    private void release(Entry e) throws Exception {
+        if (direct) {
+            writeBack(e, false);
+        }
+    }
+
+    /** Writes every dirty entry to keyed state (copies when the backend shares state objects). */
     private void flushCache() throws Exception {
         if (cache == null || cache.isEmpty()) {
             return;
@@ -564,9 +591,20 @@ public class OnlineTrainerOperator extends AbstractStreamOperator<LossMetric>
 
     // ------------------------------------------------------------------ testing hooks
 
-    /** The current model of {@code key} (live object; tests and benchmarks only). */
+    /** The current model of {@code key} (live object; tests and benchmarks only; heap: from state). */
     @VisibleForTesting
-    ModelState cachedModel(String key) {
+    ModelState cachedModel(String key) throws Exception {
+        if (direct) {
+            Object current = getCurrentKey();
+            setCurrentKey(key);
+            try {
+                return modelState.value();
+            } finally {
+                if (current != null) {
+                    setCurrentKey(current);
+                }
+            }
+        }
         Entry e = cache.get(key);
         return e == null ? null : e.model;
     }
