@@ -15,8 +15,9 @@ import org.apache.flink.api.common.state.CheckpointListener;
  * Fault injection: passes examples through unchanged, and in attempts {@code 0 .. failures-1}
  * throws once this subtask has passed {@code afterRecords[attempt]} records <i>and</i> seen
  * {@code afterCheckpoints[attempt]} completed checkpoints in that attempt (seeded random points).
- * While failures are still to come it sleeps {@code throttleMillis} per record, so the bounded
- * input spans several checkpoints. The attempts that threw are recorded per run in a static set (the
+ * While failures are still to come it sleeps {@code throttleMillis} per record (four times that
+ * while only checkpoints are awaited), so the bounded input spans several checkpoints and
+ * outlasts all failures. The attempts that threw are recorded per run in a static set (the
  * MiniCluster runs every attempt in this JVM).
  */
 final class FailingMap extends RichMapFunction<Example, Example> implements CheckpointListener {
@@ -74,7 +75,8 @@ final class FailingMap extends RichMapFunction<Example, Example> implements Chec
                         + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() + " after " + records
                         + " records and " + checkpoints + " completed checkpoints");
             }
-            Thread.sleep(throttleMillis);
+            // slower once only checkpoints are awaited: the input must outlast slow checkpoints on a busy machine
+            Thread.sleep(records >= afterRecords[attempt] ? 4 * throttleMillis : throttleMillis);
         }
         return e;
     }
