@@ -20,10 +20,19 @@ import java.util.List;
  * {@link DeadLetter} naming what is wrong. Never throws: a bad record must not fail the job.
  * Checks widths against the model (input vector = {@code inputDim}, target = output width),
  * class indices against the class count, and rejects non-finite numbers.
+ *
+ * <p>Nothing taken from a record may make an output record large: a model key longer than
+ * {@link #MAX_KEY_CHARS} is rejected (a key becomes a Kafka record key of every metric and
+ * snapshot, and a key of keyed state), values quoted in a reason are abbreviated, and a dead
+ * letter carries at most {@link #MAX_REASON_CHARS} of reason and {@code maxRecordChars} of record.
  */
 public final class ExampleParser implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Longest model key accepted, in characters. */
+    public static final int MAX_KEY_CHARS = 1024;
+    /** Longest dead-letter reason, in characters. */
+    public static final int MAX_REASON_CHARS = 1000;
 
     private final InputFormat format;
     private final int inputDim;
@@ -69,15 +78,28 @@ public final class ExampleParser implements Serializable {
         } catch (Reject r) {
             return dead(r.key, r.getMessage(), raw);
         } catch (RuntimeException e) {
-            return dead(recordKey, "cannot parse: " + e, raw);
+            return dead(recordKey, "cannot parse: " + abbreviate(String.valueOf(e)), raw);
         }
     }
 
     private ParseResult dead(String key, String reason, String raw) {
         String rec = raw == null ? null
                 : raw.length() > format.maxRecordChars() ? raw.substring(0, format.maxRecordChars()) : raw;
+        if (key != null && key.length() > MAX_KEY_CHARS) {
+            key = null; // the reason says why; an oversized key is not repeated in the output
+        }
+        if (reason.length() > MAX_REASON_CHARS) {
+            reason = reason.substring(0, MAX_REASON_CHARS - 3) + "...";
+        }
         return ParseResult.dead(new DeadLetter(key, "parse", reason, rec, raw == null ? 0 : raw.length(),
                 System.currentTimeMillis()));
+    }
+
+    private static void checkKeyLength(String key) throws Reject {
+        if (key.length() > MAX_KEY_CHARS) {
+            throw new Reject(null, "model key: " + key.length() + " characters, longer than the maximum of "
+                    + MAX_KEY_CHARS + " ('" + abbreviate(key) + "')");
+        }
     }
 
     // ------------------------------------------------------------------ JSON
@@ -104,6 +126,7 @@ public final class ExampleParser implements Serializable {
             throw new Reject(recordKey, format.keyFrom().equals("recordKey") ? "model key: the Kafka record has no key"
                     : "model key: field '" + format.keyField() + "' is missing");
         }
+        checkKeyLength(key);
         float[] x = new float[inputDim];
         if (format.jsonFeatures() != null) {
             JsonNode f = n.get(format.jsonFeatures());
@@ -172,6 +195,7 @@ public final class ExampleParser implements Serializable {
             throw new Reject(recordKey, format.keyFrom().equals("recordKey") ? "model key: the Kafka record has no key"
                     : "model key: column " + format.keyColumn() + " is missing");
         }
+        checkKeyLength(key);
         float[] x = new float[inputDim];
         for (int i = 0; i < inputDim; i++) {
             int c = format.csvFeatures().get(i);
@@ -241,7 +265,8 @@ public final class ExampleParser implements Serializable {
         if (v.isTextual()) {
             return number(key, field, v.asText());
         }
-        throw new Reject(key, field + ": expected a number, got " + v);
+        throw new Reject(key, field + ": expected a number, got "
+                + (v.isArray() ? "an array" : v.isObject() ? "an object" : abbreviate(v.toString())));
     }
 
     private static float number(String key, String field, String s) throws Reject {
@@ -321,7 +346,8 @@ public final class ExampleParser implements Serializable {
                     + (format.classes().isEmpty() ? " (expected a class index)" : ", expected one of " + format.classes()));
         }
         if (d != Math.rint(d) || d < 0 || d >= classes) {
-            throw new Reject(key, field + ": class index must be an integer in [0, " + classes + "), got " + cell);
+            throw new Reject(key, field + ": class index must be an integer in [0, " + classes + "), got "
+                    + abbreviate(cell));
         }
         return (int) d;
     }

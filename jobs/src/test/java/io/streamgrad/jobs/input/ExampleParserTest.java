@@ -81,6 +81,30 @@ class ExampleParserTest {
         assertThat(r.deadLetter.modelKey).isEqualTo("m");
     }
 
+    @Test
+    void nothingFromARecordMakesADeadLetterLarge() {
+        String huge = "K".repeat(2 << 20);
+        // an oversized model key (JSON field, CSV column, Kafka record key) is rejected and not repeated
+        ParseResult j = parser().parse((String) null, "{\"model\":\"" + huge + "\",\"x\":[1,2,3],\"y\":0}", 0L);
+        assertThat(reason(j)).startsWith("model key: " + huge.length() + " characters, longer than the maximum of "
+                + ExampleParser.MAX_KEY_CHARS);
+        assertThat(j.deadLetter.modelKey).isNull();
+        assertThat(reason(csv().parse((String) null, huge, 0L))).startsWith("model key: ");
+        ParseResult rk = parser("input.key.from=recordKey").parse(huge, "{\"x\":[1,2],\"y\":0}", 0L);
+        assertThat(rk.deadLetter.modelKey).isNull();
+        assertThat(parser().parse((String) null, "{\"model\":\"" + "k".repeat(ExampleParser.MAX_KEY_CHARS)
+                + "\",\"x\":[1,2,3],\"y\":0}", 0L).isOk()).isTrue();
+        // values quoted in reasons are abbreviated; reasons are capped
+        ParseResult obj = parser().parse((String) null, "{\"model\":\"m\",\"x\":[{\"p\":\"" + huge + "\"},2,3],\"y\":0}", 0L);
+        assertThat(reason(obj)).isEqualTo("x[0]: expected a number, got an object");
+        ParseResult cls = csv().parse((String) null, "m,1,2,3," + "9".repeat(100_000), 0L);
+        assertThat(reason(cls).length()).isLessThanOrEqualTo(ExampleParser.MAX_REASON_CHARS);
+        for (ParseResult r : List.of(j, rk, obj, cls)) {
+            assertThat(r.deadLetter.reason.length()).isLessThanOrEqualTo(ExampleParser.MAX_REASON_CHARS);
+            assertThat(r.deadLetter.record.length()).isLessThanOrEqualTo(10_000);
+        }
+    }
+
     private static ExampleParser csv(String... extra) {
         String[] base = {"input.format=csv", "input.json=null", "input.key={from: field, column: 0}",
                 "input.csv={features: \"1-3\", label: 4, eventTime: 5}"};
