@@ -158,6 +158,18 @@ class FlinkClusterIT {
     }
 
     @Test
+    void badConfigurationIsRejectedAtSubmissionNamingTheField() throws Exception {
+        Path config = configFile("cluster-bad", "");
+        String jarId = flink.uploadJar(JOB_JAR);
+        List<String> args = new ArrayList<>(args(config));
+        args.addAll(List.of("--set", "training.batchSize=0"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> flink.runJar(jarId, args, 1))
+                .hasMessageContaining("training.batchSize: must be >= 1");
+        assertThat(flink.get("/jobs").path("jobs")).noneSatisfy(j ->
+                assertThat(j.path("status").asText()).isEqualTo("RUNNING"));
+    }
+
+    @Test
     void jobRecoversFromAKilledTaskManagerWithExactlyTheEngineModels() throws Exception {
         String name = "cluster-kill";
         createTopics(name);
