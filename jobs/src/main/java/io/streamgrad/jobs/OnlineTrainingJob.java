@@ -161,6 +161,9 @@ public final class OnlineTrainingJob {
         }
         OnlineTrainerConfig trainer = trainerConfig(cfg, warmStarts);
         env.setParallelism(cfg.parallelism());
+        if (cfg.maxParallelism() > 0) {
+            env.setMaxParallelism(cfg.maxParallelism());
+        }
         if (cfg.checkpointing().enabled()) {
             env.enableCheckpointing(cfg.checkpointing().intervalMs(), CheckpointingMode.EXACTLY_ONCE);
             if (cfg.checkpointing().directory() != null) {

@@ -90,6 +90,8 @@ public final class JobConfig {
 
     private final String jobName;
     private final int parallelism;
+    /** Upper bound of any future rescale (key groups); 0 = Flink's default. */
+    private final int maxParallelism;
     private final Kafka kafka;
     private final Topics topics;
     private final InputFormat input;
@@ -111,6 +113,11 @@ public final class JobConfig {
         Fields job = root.object("job");
         jobName = job.string("name", "streamgrad-online-training");
         parallelism = job.integer("parallelism", 1, 1);
+        maxParallelism = job.integer("maxParallelism", 0, 0);
+        if (maxParallelism != 0 && (maxParallelism < parallelism || maxParallelism > 32768)) {
+            throw new ConfigException("job.maxParallelism", "must be between job.parallelism (" + parallelism
+                    + ") and 32768, got " + maxParallelism);
+        }
         job.rejectUnknown();
 
         // model first: the input format is checked against its dimensions
@@ -457,6 +464,11 @@ public final class JobConfig {
         return parallelism;
     }
 
+    /** Maximum parallelism (number of key groups) fixed into savepoints; 0 = Flink's default. */
+    public int maxParallelism() {
+        return maxParallelism;
+    }
+
     public Kafka kafka() {
         return kafka;
     }
@@ -522,7 +534,8 @@ public final class JobConfig {
     public String describe() {
         Map<String, String> props = new TreeMap<>();
         kafka.properties().forEach((key, v) -> props.put(key, isSecret(key) ? "******" : v));
-        return "job " + jobName + " (parallelism " + parallelism + ")\n"
+        return "job " + jobName + " (parallelism " + parallelism
+                + (maxParallelism > 0 ? ", max parallelism " + maxParallelism : "") + ")\n"
                 + "  kafka " + kafka.bootstrapServers() + ", group " + kafka.groupId() + ", " + kafka.deliveryGuarantee()
                 + (kafka.bounded() ? ", bounded (stops at the " + kafka.stoppingOffsets() + " offsets at start)" : "")
                 + (kafka.deliveryGuarantee().equals("exactly-once") ? " (transactional id prefix " + kafka.transactionalIdPrefix() + ")" : "")

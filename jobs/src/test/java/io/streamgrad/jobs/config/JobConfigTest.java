@@ -128,6 +128,8 @@ public class JobConfigTest {
         a.add(Arguments.of("topics.metrics=\"\"", "topics.metrics"));
         a.add(Arguments.of("topics.extra=x", "topics.extra"));
         a.add(Arguments.of("job.parallelism=0", "job.parallelism"));
+        a.add(Arguments.of("job.maxParallelism=-1", "job.maxParallelism"));
+        a.add(Arguments.of("job.maxParallelism=40000", "job.maxParallelism"));
         a.add(Arguments.of("input.format=xml", "input.format"));
         a.add(Arguments.of("input.key.from=header", "input.key.from"));
         a.add(Arguments.of("input.label.encoding=ordinal", "input.label.encoding"));
