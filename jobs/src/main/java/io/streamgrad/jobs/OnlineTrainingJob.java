@@ -6,6 +6,7 @@ import io.streamgrad.jobs.input.ExampleParser;
 import io.streamgrad.jobs.input.ParseResult;
 import io.streamgrad.jobs.input.ParsingDeserializer;
 import io.streamgrad.jobs.input.SplitParsed;
+import io.streamgrad.jobs.kafka.KafkaPreflight;
 import io.streamgrad.jobs.sink.Serializers;
 import io.streamgrad.model.snapshot.ModelSnapshot;
 import io.streamgrad.model.spec.SpecWriter;
@@ -57,6 +58,7 @@ public final class OnlineTrainingJob {
     public static void main(String[] args) throws Exception {
         Invocation inv = Invocation.parse(List.of(args));
         JobConfig cfg = inv.load();
+        KafkaPreflight.check(cfg); // wrong credentials fail the submission, not a restarting job
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         build(env, cfg, WarmStarts.load(cfg));
         env.execute(cfg.jobName());

@@ -78,6 +78,7 @@ final class RunCommand implements Command {
         } else {
             env = StreamExecutionEnvironment.getExecutionEnvironment();
         }
+        io.streamgrad.jobs.kafka.KafkaPreflight.check(cfg);
         OnlineTrainingJob.build(env, cfg, WarmStarts.load(cfg));
         out.println("starting " + cfg.jobName() + " (Ctrl-C to stop)");
         out.println(cfg.describe());

@@ -40,19 +40,65 @@ import org.apache.kafka.server.common.MetadataVersion;
  *     String bootstrap = kafka.bootstrapServers();
  * }
  * }</pre>
+ *
+ * <p>Secured variant ({@link #start(int, Map, Sasl)}): the client listener is SASL_PLAINTEXT with
+ * {@code PLAIN} or {@code SCRAM-SHA-256}/{@code SCRAM-SHA-512}; the users and their passwords are
+ * given up front (SCRAM credentials are written into the metadata log when the storage is
+ * formatted, as {@code kafka-storage format --add-scram} does). The broker authenticates to itself
+ * as an internal user with a random password; {@link #admin()} and {@link #createTopic} use it.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final Path dataDir;
     private final boolean deleteOnClose;
     private final int port;
     private final KafkaRaftServer server;
+    private final Map<String, String> adminSecurity;
     private volatile boolean closed;
 
-    private EmbeddedKafkaBroker(Path dataDir, boolean deleteOnClose, int port, KafkaRaftServer server) {
+    /**
+     * SASL authentication on the client listener.
+     *
+     * @param mechanism {@code PLAIN}, {@code SCRAM-SHA-256} or {@code SCRAM-SHA-512}
+     * @param users user name -> password of the clients allowed to connect
+     */
+    public record Sasl(String mechanism, Map<String, String> users) {
+        public Sasl {
+            if (!List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512").contains(mechanism)) {
+                throw new IllegalArgumentException("unsupported SASL mechanism " + mechanism
+                        + " (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512)");
+            }
+            users = Map.copyOf(users);
+        }
+
+        /** Client settings ({@code security.protocol}, {@code sasl.mechanism}, {@code sasl.jaas.config}) for a user. */
+        public Map<String, String> clientProperties(String user, String password) {
+            return EmbeddedKafkaBroker.clientProperties(mechanism, user, password);
+        }
+    }
+
+    /** Kafka client settings to authenticate as {@code user} over SASL_PLAINTEXT with {@code mechanism}. */
+    public static Map<String, String> clientProperties(String mechanism, String user, String password) {
+        return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", mechanism,
+                "sasl.jaas.config", loginModule(mechanism) + " required username=\"" + jaasEscape(user)
+                        + "\" password=\"" + jaasEscape(password) + "\";");
+    }
+
+    private static String loginModule(String mechanism) {
+        return mechanism.equals("PLAIN") ? "org.apache.kafka.common.security.plain.PlainLoginModule"
+                : "org.apache.kafka.common.security.scram.ScramLoginModule";
+    }
+
+    private static String jaasEscape(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+
+    private EmbeddedKafkaBroker(Path dataDir, boolean deleteOnClose, int port, KafkaRaftServer server,
+                                Map<String, String> adminSecurity) {
         this.dataDir = dataDir;
         this.deleteOnClose = deleteOnClose;
         this.port = port;
         this.server = server;
+        this.adminSecurity = adminSecurity;
     }
 
     /** Starts a broker on a free port with a temporary data directory deleted on close. */
@@ -74,7 +120,24 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts a broker whose client listener requires SASL authentication ({@code sasl} null = plain
+     * text, as {@link #start(int, Map)}).
+     */
+    public static EmbeddedKafkaBroker start(int port, Map<String, String> overrides, Sasl sasl) {
+        try {
+            return start(Files.createTempDirectory("streamgrad-kafka-"), true, port, overrides, sasl);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static EmbeddedKafkaBroker start(Path dataDir, boolean deleteOnClose, int port, Map<String, String> overrides) {
+        return start(dataDir, deleteOnClose, port, overrides, null);
+    }
+
+    public static EmbeddedKafkaBroker start(Path dataDir, boolean deleteOnClose, int port, Map<String, String> overrides,
+                                            Sasl sasl) {
         int brokerPort = port > 0 ? port : freePort();
         int controllerPort = freePort();
         String logDir = dataDir.resolve("log").toAbsolutePath().toString();
@@ -105,6 +168,32 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("num.network.threads", "2");
         p.put("num.io.threads", "2");
         p.put("background.threads", "2");
+        List<String> scram = new ArrayList<>();
+        Map<String, String> adminSecurity = Map.of();
+        if (sasl != null) {
+            String internalUser = "streamgrad-broker";
+            String internalPassword = Uuid.randomUuid().toString();
+            String listener = "SASL_PLAINTEXT";
+            p.put("listeners", listener + "://localhost:" + brokerPort + ",CONTROLLER://localhost:" + controllerPort);
+            p.put("advertised.listeners", listener + "://localhost:" + brokerPort);
+            p.put("listener.security.protocol.map", listener + ":SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
+            p.put("inter.broker.listener.name", listener);
+            p.put("sasl.enabled.mechanisms", sasl.mechanism());
+            p.put("sasl.mechanism.inter.broker.protocol", sasl.mechanism());
+            StringBuilder jaas = new StringBuilder(loginModule(sasl.mechanism()) + " required username=\""
+                    + jaasEscape(internalUser) + "\" password=\"" + jaasEscape(internalPassword) + "\"");
+            Map<String, String> all = new java.util.TreeMap<>(sasl.users());
+            all.put(internalUser, internalPassword);
+            if (sasl.mechanism().equals("PLAIN")) {
+                all.forEach((u, pw) -> jaas.append(" user_").append(u).append("=\"").append(jaasEscape(pw)).append('"'));
+            } else {
+                all.forEach((u, pw) -> scram.add(sasl.mechanism() + "=[name=" + u + ",password=" + pw + "]"));
+            }
+            jaas.append(';');
+            p.put("listener.name." + listener.toLowerCase(java.util.Locale.ROOT) + "."
+                    + sasl.mechanism().toLowerCase(java.util.Locale.ROOT) + ".sasl.jaas.config", jaas.toString());
+            adminSecurity = clientProperties(sasl.mechanism(), internalUser, internalPassword);
+        }
         p.putAll(overrides);
         try {
             Files.createDirectories(Path.of(logDir));
@@ -118,13 +207,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
                     .setControllerListenerName("CONTROLLER")
                     .setIgnoreFormatted(true)
+                    .setScramArguments(scram)
                     .run();
         } catch (Exception e) {
             throw new IllegalStateException("cannot format the embedded Kafka log directory " + logDir, e);
         }
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(p, false), Time.SYSTEM);
         server.startup();
-        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dataDir, deleteOnClose, brokerPort, server);
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dataDir, deleteOnClose, brokerPort, server, adminSecurity);
         broker.awaitReady(Duration.ofSeconds(60));
         return broker;
     }
@@ -164,6 +254,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     public Admin admin() {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        p.putAll(adminSecurity);
         return Admin.create(p);
     }
 

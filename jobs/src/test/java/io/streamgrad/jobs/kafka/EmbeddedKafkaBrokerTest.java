@@ -12,6 +12,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.junit.jupiter.api.Test;
 
 /** The in-process KRaft broker accepts transactional writes and read_committed reads. */
@@ -55,6 +57,34 @@ class EmbeddedKafkaBrokerTest {
                 }
             }
             assertThat(seen).containsExactly("committed");
+        }
+    }
+
+    @Test
+    void scramListenerAuthenticatesClients() throws Exception {
+        var sasl = new EmbeddedKafkaBroker.Sasl("SCRAM-SHA-256", java.util.Map.of("alice", "alice-pw"));
+        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(0, java.util.Map.of(), sasl)) {
+            kafka.createTopic("s", 1, false); // the broker's own admin authenticates
+            Properties ok = new Properties();
+            ok.put("bootstrap.servers", kafka.bootstrapServers());
+            ok.putAll(sasl.clientProperties("alice", "alice-pw"));
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(ok, new StringSerializer(), new StringSerializer())) {
+                producer.send(new ProducerRecord<>("s", "k", "v")).get();
+            }
+            Properties bad = new Properties();
+            bad.put("bootstrap.servers", kafka.bootstrapServers());
+            bad.putAll(sasl.clientProperties("alice", "wrong"));
+            try (Admin admin = Admin.create(bad)) {
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> admin.describeCluster().nodes().get())
+                        .hasCauseInstanceOf(SaslAuthenticationException.class);
+            }
+            Properties none = new Properties();
+            none.put("bootstrap.servers", kafka.bootstrapServers());
+            none.put("request.timeout.ms", "2000");
+            none.put("default.api.timeout.ms", "3000");
+            try (Admin admin = Admin.create(none)) {
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> admin.describeCluster().nodes().get());
+            }
         }
     }
 }

@@ -1,0 +1,63 @@
+package io.streamgrad.jobs.kafka;
+
+import io.streamgrad.jobs.config.JobConfig;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A start-time check of the Kafka connection with the job's own client settings, so that wrong
+ * credentials fail the submission with a clear message instead of a restarting job: describes the
+ * input topic once. Authentication and authorization errors fail; an unreachable broker or a
+ * missing topic only warn (Flink's clients retry, and a topic may be created later).
+ * Messages never contain client settings (credentials).
+ */
+public final class KafkaPreflight {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaPreflight.class);
+
+    private KafkaPreflight() {}
+
+    /** Thrown when Kafka rejects the job's credentials or permissions. */
+    public static final class KafkaAccessException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        KafkaAccessException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    public static void check(JobConfig cfg) {
+        Properties p = cfg.clientProperties();
+        p.put("request.timeout.ms", "10000");
+        p.put("default.api.timeout.ms", "15000");
+        p.put("client.id", "streamgrad-preflight");
+        String where = "Kafka at " + cfg.kafka().bootstrapServers();
+        try (Admin admin = Admin.create(p)) {
+            admin.describeTopics(List.of(cfg.topics().input())).allTopicNames().get(20, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof AuthenticationException) {
+                throw new KafkaAccessException(where + " rejected the job's credentials (kafka.properties: security.protocol, "
+                        + "sasl.mechanism, sasl.jaas.config): " + c.getMessage(), c);
+            }
+            if (c instanceof AuthorizationException) {
+                throw new KafkaAccessException(where + ": the job's principal may not describe the input topic "
+                        + cfg.topics().input() + " (topics.input): " + c.getMessage(), c);
+            }
+            LOG.warn("{}: cannot describe the input topic {} yet ({}); starting anyway", where, cfg.topics().input(),
+                    c == null ? e.toString() : c.toString());
+        } catch (TimeoutException e) {
+            LOG.warn("{}: no answer in 20 s; starting anyway", where);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking " + where, e);
+        }
+    }
+}
