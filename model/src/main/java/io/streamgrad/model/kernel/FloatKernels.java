@@ -134,6 +134,19 @@ public interface FloatKernels {
         }
     }
 
+    /**
+     * True when every element of {@code a} is finite. Branch-free: a float is non-finite iff its
+     * exponent bits are all ones, and adding one exponent unit to exactly that pattern carries
+     * into the sign bit.
+     */
+    default boolean allFinite(float[] a) {
+        int carry = 0;
+        for (float x : a) {
+            carry |= (Float.floatToRawIntBits(x) & 0x7f800000) + 0x00800000;
+        }
+        return carry >= 0;
+    }
+
     /** {@code Σ g[i]²} accumulated in double. */
     double sumSquares(float[] g);
 }

@@ -318,6 +318,24 @@ final class VectorKernels implements FloatKernels {
         }
     }
 
+    /** {@code x − x} is 0 for a finite x and NaN for ±Inf/NaN; NaN sticks in the lane sums. */
+    @Override
+    public boolean allFinite(float[] a) {
+        int n = a.length;
+        int nv = S.loopBound(n);
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (; i < nv; i += L) {
+            FloatVector x = FloatVector.fromArray(S, a, i);
+            acc = acc.add(x.sub(x));
+        }
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            s += a[i] - a[i];
+        }
+        return s == 0f;
+    }
+
     @Override
     public double sumSquares(float[] g) {
         return PortableKernels.sumSquares8(g);

@@ -13,6 +13,8 @@ import io.streamgrad.model.state.VariableLayout;
  * Buffers are allocated once per trainer: the guard allocates nothing per step.
  */
 final class UpdateGuard {
+    private static final io.streamgrad.model.kernel.FloatKernels KERNELS =
+            io.streamgrad.model.kernel.KernelProvider.get();
     private final float[][] weights;
     private final float[][][] slots;
     private final double[] scalars;
@@ -57,16 +59,9 @@ final class UpdateGuard {
         return true;
     }
 
-    /**
-     * Branch-free test the JIT vectorizes: a float is non-finite iff its exponent bits are all
-     * ones, and adding one exponent unit to exactly that pattern carries into the sign bit.
-     */
+    /** See {@link io.streamgrad.model.kernel.FloatKernels#allFinite} (vectorized on the vector path). */
     static boolean allFinite(float[] a) {
-        int carry = 0;
-        for (float x : a) {
-            carry |= (Float.floatToRawIntBits(x) & 0x7f800000) + 0x00800000;
-        }
-        return carry >= 0;
+        return KERNELS.allFinite(a);
     }
 
     private static void copy(float[][] fromW, float[][][] fromS, double[] fromScalars, float[][] toW,

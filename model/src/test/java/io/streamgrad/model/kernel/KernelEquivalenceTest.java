@@ -625,6 +625,33 @@ class KernelEquivalenceTest {
                 * ((double) rows * dy[last] - want[2][cols - 1] - x[last] * want[3][cols - 1])));
     }
 
+    @ParameterizedTest
+    @MethodSource("allKernels")
+    void allFiniteFindsEveryNonFiniteValueWherever(String name) {
+        FloatKernels kern = kernels(name);
+        float[] specials = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
+            Float.intBitsToFloat(0x7fc00001), Float.intBitsToFloat(0xffc00000)};
+        assertThat(kern.allFinite(new float[0])).isTrue();
+        for (int len : VECTOR_LENGTHS) {
+            float[] a = data(len * 3L, len);
+            a[0] = Float.MAX_VALUE;
+            a[len - 1] = -Float.MAX_VALUE;
+            if (len > 2) {
+                a[1] = Float.MIN_VALUE;
+                a[2] = -0f;
+            }
+            assertThat(kern.allFinite(a)).as("%s finite len %d", name, len).isTrue();
+            for (int pos : new int[] {0, len / 2, len - 1}) {
+                for (float bad : specials) {
+                    float keep = a[pos];
+                    a[pos] = bad;
+                    assertThat(kern.allFinite(a)).as("%s: %s at %d of %d", name, bad, pos, len).isFalse();
+                    a[pos] = keep;
+                }
+            }
+        }
+    }
+
     @Test
     void providerNamesAndChoice() {
         assertThat(KernelProvider.named("plain").name()).isEqualTo("plain");
