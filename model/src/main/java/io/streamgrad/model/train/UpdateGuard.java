@@ -1,5 +1,7 @@
 package io.streamgrad.model.train;
 
+import io.streamgrad.model.kernel.FloatKernels;
+import io.streamgrad.model.kernel.KernelProvider;
 import io.streamgrad.model.state.ModelState;
 import io.streamgrad.model.state.Variable;
 import io.streamgrad.model.state.VariableLayout;
@@ -13,8 +15,7 @@ import io.streamgrad.model.state.VariableLayout;
  * Buffers are allocated once per trainer: the guard allocates nothing per step.
  */
 final class UpdateGuard {
-    private static final io.streamgrad.model.kernel.FloatKernels KERNELS =
-            io.streamgrad.model.kernel.KernelProvider.get();
+    private static final FloatKernels KERNELS = KernelProvider.get();
     private final float[][] weights;
     private final float[][][] slots;
     private final double[] scalars;
@@ -42,11 +43,11 @@ final class UpdateGuard {
     boolean finite(ModelState state) {
         float[][] w = state.weights();
         for (int v = 0; v < w.length; v++) {
-            if (weights[v] != null && !allFinite(w[v])) {
+            if (weights[v] != null && !KERNELS.allFinite(w[v])) {
                 return false;
             }
             for (float[] s : state.slots()[v]) {
-                if (!allFinite(s)) {
+                if (!KERNELS.allFinite(s)) {
                     return false;
                 }
             }
@@ -57,11 +58,6 @@ final class UpdateGuard {
             }
         }
         return true;
-    }
-
-    /** See {@link io.streamgrad.model.kernel.FloatKernels#allFinite} (vectorized on the vector path). */
-    static boolean allFinite(float[] a) {
-        return KERNELS.allFinite(a);
     }
 
     private static void copy(float[][] fromW, float[][][] fromS, double[] fromScalars, float[][] toW,
