@@ -7,6 +7,7 @@ import io.streamgrad.jobs.input.ParseResult;
 import io.streamgrad.jobs.input.ParsingDeserializer;
 import io.streamgrad.jobs.input.SplitParsed;
 import io.streamgrad.jobs.kafka.KafkaPreflight;
+import io.streamgrad.jobs.sink.RecordSizes;
 import io.streamgrad.jobs.sink.Serializers;
 import io.streamgrad.model.snapshot.ModelSnapshot;
 import io.streamgrad.model.spec.SpecWriter;
@@ -162,6 +163,7 @@ public final class OnlineTrainingJob {
             LOG.info("warm start for {} key(s){}", warmStarts.size(), cfg.warmStart().allKeys() ? " (all keys)" : "");
         }
         OnlineTrainerConfig trainer = trainerConfig(cfg, warmStarts);
+        RecordSizes.check(cfg, trainer); // an output record over max.request.size would fail the job forever
         env.setParallelism(cfg.parallelism());
         if (cfg.maxParallelism() > 0) {
             env.setMaxParallelism(cfg.maxParallelism());
