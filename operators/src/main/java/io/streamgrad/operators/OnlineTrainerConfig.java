@@ -460,35 +460,18 @@ public final class OnlineTrainerConfig implements Serializable {
                             + " values, the model " + layout.get(v).size());
                 }
             }
-            ModelState fresh = trainer.withWeights(copyWeights(s.weights()));
+            if (trainer.optimizerStateFits(s)) {
+                return bytes.clone();
+            }
             boolean noSlots = true;
             for (float[][] sl : s.slots()) {
                 noSlots &= sl.length == 0;
-            }
-            boolean matches = s.scalars().length == fresh.scalars().length;
-            for (int v = 0; matches && v < layout.size(); v++) {
-                matches = s.slots()[v].length == fresh.slots()[v].length;
-            }
-            if (matches) {
-                return bytes.clone();
             }
             if (!noSlots) {
                 throw new IllegalArgumentException(field + ": the state's optimizer slots do not match optimizer '"
                         + trainer.optimizer().spec().type() + "' (use a weights-only state to switch optimizers)");
             }
-            fresh.setVersion(s.version());
-            fresh.setExamplesSeen(s.examplesSeen());
-            fresh.setLastLoss(s.lastLoss());
-            fresh.setRngState(s.rngState());
-            return ModelStateCodec.encode(fresh);
-        }
-
-        private static float[][] copyWeights(float[][] w) {
-            float[][] c = new float[w.length][];
-            for (int i = 0; i < w.length; i++) {
-                c[i] = w[i].clone();
-            }
-            return c;
+            return ModelStateCodec.encode(trainer.withFreshOptimizer(s));
         }
     }
 }

@@ -35,6 +35,8 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keyed online training: one independent model per key (all of the configuration's
@@ -92,6 +94,12 @@ import org.apache.flink.util.OutputTag;
  * POJO serializer of {@link KeyProgress} copy deeply. A cache here would keep a second copy of
  * every cached model (the flushed copy in state plus the live one): up to twice the memory.
  *
+ * <p>Changing the optimizer between a savepoint and its restore: each key's progress records the
+ * optimizer type its slots belong to; a model restored under another type (or whose slots do not
+ * fit the new optimizer) continues from its weights with the new optimizer started afresh, like a
+ * Keras model recompiled with a new optimizer ({@link Trainer#withFreshOptimizer}); versions and
+ * counters continue. Counted in the {@code optimizerResets} metric and logged once.
+ *
  * <h2>Determinism</h2>
  * The training path uses no wall clock, no hash-order iteration and no unseeded randomness: a
  * key's model starts from {@link OnlineTrainerConfig#seedFor(String)} (or its warm start), and the
@@ -103,6 +111,7 @@ import org.apache.flink.util.OutputTag;
 public class OnlineTrainerOperator extends AbstractStreamOperator<LossMetric>
         implements OneInputStreamOperator<Example, LossMetric>, Triggerable<String, VoidNamespace>, BoundedOneInput {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(OnlineTrainerOperator.class);
 
     /** Side output of model snapshots. */
     public static final OutputTag<SnapshotRecord> SNAPSHOTS =
@@ -143,6 +152,8 @@ public class OnlineTrainerOperator extends AbstractStreamOperator<LossMetric>
     private transient Counter skippedCounter;
     private transient Counter deadLetterCounter;
     private transient Counter snapshotCounter;
+    private transient Counter optimizerResetCounter;
+    private transient boolean optimizerResetLogged;
     private transient volatile double lastLoss;
     private transient volatile double lastLearningRate;
 
@@ -182,6 +193,7 @@ public class OnlineTrainerOperator extends AbstractStreamOperator<LossMetric>
         skippedCounter = g.counter("skippedUpdates", new SimpleCounter());
         deadLetterCounter = g.counter("deadLetters", new SimpleCounter());
         snapshotCounter = g.counter("snapshots", new SimpleCounter());
+        optimizerResetCounter = g.counter("optimizerResets", new SimpleCounter());
         lastLoss = Double.NaN;
         lastLearningRate = Double.NaN;
         g.gauge("lastLoss", (Gauge<Double>) () -> lastLoss);
@@ -518,8 +530,27 @@ public class OnlineTrainerOperator extends AbstractStreamOperator<LossMetric>
         } else if (copyOnExchange && !direct) {
             p = p.copy();
         }
+        boolean changed = fresh;
+        String optimizerType = trainer.optimizer().spec().type();
+        if (!fresh && !optimizerType.equals(p.optimizerType)
+                && (p.optimizerType != null || !trainer.optimizerStateFits(m))) {
+            // restored under another optimizer: its slots would mean something else (or not fit)
+            m = trainer.withFreshOptimizer(m);
+            optimizerResetCounter.inc();
+            if (!optimizerResetLogged) {
+                optimizerResetLogged = true;
+                LOG.warn("Restored models were trained with optimizer '{}', the job now uses '{}': their optimizer "
+                        + "state starts afresh (weights, versions and counters are kept). Counted in "
+                        + "streamgrad.optimizerResets.", p.optimizerType, optimizerType);
+            }
+            changed = true;
+        }
+        if (!optimizerType.equals(p.optimizerType)) {
+            p.optimizerType = optimizerType;
+            changed = true;
+        }
         e = new Entry(key, m, p);
-        e.dirty = fresh;
+        e.dirty = changed;
         if (direct) {
             return e;
         }
@@ -627,6 +658,11 @@ public class OnlineTrainerOperator extends AbstractStreamOperator<LossMetric>
     @VisibleForTesting
     long skippedCount() {
         return skippedCounter.getCount();
+    }
+
+    @VisibleForTesting
+    long optimizerResetCount() {
+        return optimizerResetCounter.getCount();
     }
 
     @VisibleForTesting

@@ -117,6 +117,42 @@ public final class Trainer {
         return new ModelState(weights, slots, scalars, null);
     }
 
+    /**
+     * True when the optimizer part of {@code state} (slot arrays per variable, scalars) has the
+     * shape this trainer's optimizer uses.
+     */
+    public boolean optimizerStateFits(ModelState state) {
+        VariableLayout layout = network.layout();
+        if (state.weights().length != layout.size() || state.scalars().length != optimizer.scalarCount()) {
+            return false;
+        }
+        for (int v = 0; v < layout.size(); v++) {
+            int expected = layout.get(v).trainable() ? optimizer.slotCount() : 0;
+            if (state.slots()[v].length != expected) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The same model under this trainer's optimizer, started afresh — what Keras does when a model
+     * is recompiled with a new optimizer: weights, BN statistics, version, examples seen, skipped
+     * updates, last loss, dropout RNG and early-stopping progress are kept; optimizer slots and
+     * scalars start at their initial values and the iteration counter at 0. The weights arrays are
+     * shared with {@code state}.
+     */
+    public ModelState withFreshOptimizer(ModelState state) {
+        ModelState fresh = withWeights(state.weights());
+        ModelState s = new ModelState(fresh.weights(), fresh.slots(), fresh.scalars(), state.earlyStopping());
+        s.setVersion(state.version());
+        s.setExamplesSeen(state.examplesSeen());
+        s.setSkippedUpdates(state.skippedUpdates());
+        s.setLastLoss(state.lastLoss());
+        s.setRngState(state.rngState());
+        return s;
+    }
+
     /** One training step; allocates the result. */
     public StepResult step(ModelState state, MiniBatch batch) {
         StepResult r = new StepResult();

@@ -26,6 +26,11 @@ public class KeyProgress {
     public long intervalTimer = NO_TIMER;
     /** Version of the last snapshot emitted for the key (or of its warm start), -1 = none. */
     public long lastSnapshotVersion = -1;
+    /**
+     * Type of the optimizer the model's slots belong to ({@code adam}, ...); null when unknown.
+     * A restore under another optimizer type starts that optimizer afresh (see the operator).
+     */
+    public String optimizerType;
 
     /** Metric aggregate in progress (metricsEveryNSteps > 1). */
     public int aggSteps;
@@ -79,6 +84,7 @@ public class KeyProgress {
         c.pendingX = pendingX == null ? null : pendingX.clone();
         c.pendingY = pendingY == null ? null : pendingY.clone();
         c.pendingRows = pendingRows;
+        c.optimizerType = optimizerType;
         c.pendingMaxEventTime = pendingMaxEventTime;
         c.batchTimer = batchTimer;
         c.intervalTimer = intervalTimer;
