@@ -149,4 +149,18 @@ public interface FloatKernels {
 
     /** {@code Σ g[i]²} accumulated in double. */
     double sumSquares(float[] g);
+
+    /**
+     * Seeds the {@code [m][n]} output of a Dense forward pass: every row a copy of {@code bias},
+     * or zeros without bias, so the product can be accumulated onto it.
+     */
+    static void seedWithBias(int m, int n, float[] bias, float[] c) {
+        if (bias != null) {
+            for (int r = 0; r < m; r++) {
+                System.arraycopy(bias, 0, c, r * n, n);
+            }
+        } else {
+            java.util.Arrays.fill(c, 0, m * n, 0f);
+        }
+    }
 }

@@ -18,13 +18,7 @@ final class PortableKernels implements FloatKernels {
 
     @Override
     public void denseForward(int m, int n, int k, float[] a, float[] b, float[] bias, boolean relu, float[] c) {
-        if (bias != null) {
-            for (int r = 0; r < m; r++) {
-                System.arraycopy(bias, 0, c, r * n, n);
-            }
-        } else {
-            java.util.Arrays.fill(c, 0, m * n, 0f);
-        }
+        FloatKernels.seedWithBias(m, n, bias, c);
         gemmNN(m, n, k, a, b, c);
         if (relu) {
             relu(c, m * n);

@@ -89,13 +89,7 @@ final class VectorKernels implements FloatKernels {
     private static void gemm(int m, int n, int k, float[] a, int ars, int acs, float[] b, float[] c,
                              float[] bias, boolean accumulate, boolean relu) {
         if (!accumulate) {
-            if (bias != null) {
-                for (int r = 0; r < m; r++) {
-                    System.arraycopy(bias, 0, c, r * n, n);
-                }
-            } else {
-                java.util.Arrays.fill(c, 0, m * n, 0f);
-            }
+            FloatKernels.seedWithBias(m, n, bias, c);
         }
         int j = 0;
         for (; j + 2 * L <= n; j += 2 * L) {
