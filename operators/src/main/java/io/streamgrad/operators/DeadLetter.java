@@ -1,10 +1,16 @@
 package io.streamgrad.operators;
 
+import org.apache.flink.annotation.PublicEvolving;
+
 /**
  * A record that could not be used, with the reason and the original value, so nothing is
  * silently dropped. A Flink POJO.
  */
+@PublicEvolving
 public class DeadLetter {
+    /** {@link #stage} of examples the trainer rejected. */
+    public static final String STAGE_TRAIN = "train";
+
     /** Model key, if it could be determined; else null. */
     public String modelKey;
     /** Where it was rejected: {@code parse} (jobs) or {@code train} (operator). */

@@ -1,11 +1,13 @@
 package io.streamgrad.operators;
 
 import java.util.Arrays;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * One labelled training example for the model {@link #modelKey}. A Flink POJO (public fields,
  * no-arg constructor) so it is serialized without Kryo.
  */
+@PublicEvolving
 public class Example {
     /** No event time attached. */
     public static final long NO_TIMESTAMP = Long.MIN_VALUE;

@@ -1,9 +1,12 @@
 package io.streamgrad.operators;
 
+import org.apache.flink.annotation.PublicEvolving;
+
 /**
  * Per-step (or aggregated) training metrics of one model. Losses are measured before the update
  * of their step, i.e. prequential (test-then-train) losses. A Flink POJO.
  */
+@PublicEvolving
 public class LossMetric {
     public String modelKey;
     /** Optimizer iteration counter of the (last) step. */
@@ -27,7 +30,10 @@ public class LossMetric {
     public long skippedUpdates;
     /** Steps in this record whose update was skipped (non-finite loss, gradient or batch statistics). */
     public int skippedSteps;
-    /** Outcome of the (last) step: APPLIED, SKIPPED_NON_FINITE or STOPPED. */
+    /**
+     * Name of the engine's {@code StepResult.Outcome} of the (last) step (APPLIED,
+     * SKIPPED_NON_FINITE or STOPPED); null for the remainder emitted at end of input.
+     */
     public String outcome;
     /** True when early stopping has stopped this model (metrics continue, training does not). */
     public boolean stopped;

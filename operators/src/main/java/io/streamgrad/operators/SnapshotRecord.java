@@ -1,11 +1,17 @@
 package io.streamgrad.operators;
 
+import io.streamgrad.model.snapshot.ModelSnapshot;
+import io.streamgrad.model.snapshot.SnapshotSpecs;
+import io.streamgrad.model.state.ModelStateCodec;
+import org.apache.flink.annotation.PublicEvolving;
+
 /**
- * A model snapshot as it flows through Flink (side output): metadata plus the binary
- * {@code ModelState} (see {@code ModelStateCodec}) and the model and optimizer specifications as
- * canonical JSON. {@link #toModelSnapshot()} gives the engine's {@code ModelSnapshot}, which
- * {@code SnapshotJson} renders as the public {@code streamgrad-snapshot/1} JSON. A Flink POJO.
+ * A model snapshot as it flows through Flink (side output): metadata, the binary state
+ * ({@link ModelStateCodec}) and the model and optimizer specifications as canonical JSON. A Flink
+ * POJO, so it crosses the network without Kryo. {@link #toModelSnapshot()} is the only way back
+ * to the engine's {@link ModelSnapshot}, which {@code SnapshotJson} renders as JSON.
  */
+@PublicEvolving
 public class SnapshotRecord {
     public String modelKey;
     /** Model version (monotonic per key, also across restarts and warm starts). */
@@ -16,12 +22,12 @@ public class SnapshotRecord {
     public boolean stopped;
     /** Why the model stopped (early stopping), or null. */
     public String stopReason;
-    /** What triggered this snapshot: steps, interval, earlyStop, endOfInput. */
-    public String trigger;
+    /** What triggered this snapshot. */
+    public SnapshotTrigger trigger;
     public long createdAt;
-    /** {@code ModelStateCodec} bytes of the full state. */
+    /** {@code ModelStateCodec} bytes: the full state, or weights only (see {@link #includeOptimizerState}). */
     public byte[] state;
-    /** Whether consumers should receive the optimizer state (resumable) or weights only. */
+    /** Whether {@link #state} is the full, resumable state or weights and BN statistics only. */
     public boolean includeOptimizerState;
     /** Model specification, canonical JSON ({@code SpecWriter.model}). */
     public String modelSpec;
@@ -30,17 +36,31 @@ public class SnapshotRecord {
 
     public SnapshotRecord() {}
 
-    /**
-     * The engine's snapshot. Without optimizer state the {@code state} has weights and BN
-     * statistics only (no optimizer slots); {@code includesOptimizerState()} says so.
-     */
-    public io.streamgrad.model.snapshot.ModelSnapshot toModelSnapshot() {
-        var model = io.streamgrad.model.spec.SpecParser.model(io.streamgrad.model.spec.SpecParser.readTree(modelSpec));
-        var optimizer = io.streamgrad.model.spec.SpecParser.optimizer(
-                io.streamgrad.model.spec.SpecParser.readTree(optimizerSpec));
-        return new io.streamgrad.model.snapshot.ModelSnapshot(modelKey, version, step, examplesSeen, lastLoss, stopped,
-                stopReason, createdAt, model, optimizer, io.streamgrad.model.state.ModelStateCodec.decode(state),
-                includeOptimizerState);
+    /** The wire form of {@code snapshot}; the spec texts must be the canonical JSON of its specs. */
+    public static SnapshotRecord of(ModelSnapshot snapshot, SnapshotTrigger trigger, String modelSpecJson,
+                                    String optimizerSpecJson) {
+        SnapshotRecord r = new SnapshotRecord();
+        r.modelKey = snapshot.modelKey();
+        r.version = snapshot.version();
+        r.step = snapshot.step();
+        r.examplesSeen = snapshot.examplesSeen();
+        r.lastLoss = snapshot.lastLoss();
+        r.stopped = snapshot.stopped();
+        r.stopReason = snapshot.stopReason();
+        r.trigger = trigger;
+        r.createdAt = snapshot.createdAtMillis();
+        r.state = ModelStateCodec.encode(snapshot.state());
+        r.includeOptimizerState = snapshot.includesOptimizerState();
+        r.modelSpec = modelSpecJson;
+        r.optimizerSpec = optimizerSpecJson;
+        return r;
+    }
+
+    /** The engine's snapshot (the state decoded, the specifications parsed). */
+    public ModelSnapshot toModelSnapshot() {
+        SnapshotSpecs specs = SnapshotSpecs.parse(modelSpec, optimizerSpec);
+        return new ModelSnapshot(modelKey, version, step, examplesSeen, lastLoss, stopped, stopReason, createdAt,
+                specs.model(), specs.optimizer(), ModelStateCodec.decode(state), includeOptimizerState);
     }
 
     @Override

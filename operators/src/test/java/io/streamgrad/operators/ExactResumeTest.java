@@ -86,7 +86,7 @@ class ExactResumeTest {
                 if (last) {
                     h.endInput();
                     for (SnapshotRecord s : snapshots(h)) {
-                        if (s.trigger.equals(OnlineTrainerOperator.TRIGGER_END_OF_INPUT)) {
+                        if (s.trigger.equals(SnapshotTrigger.END_OF_INPUT)) {
                             actual.put(s.modelKey, state(s));
                         }
                     }

@@ -11,6 +11,7 @@ import static io.streamgrad.operators.TestSupport.state;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamgrad.model.snapshot.ModelSnapshot;
+import io.streamgrad.model.snapshot.SnapshotBuilder;
 import io.streamgrad.model.snapshot.SnapshotJson;
 import io.streamgrad.model.state.ModelState;
 import io.streamgrad.model.train.Trainer;
@@ -57,10 +58,10 @@ class OnlineTrainerOperatorTest {
             assertThat(m.get(2).batchSize).isEqualTo(1);
             assertThat(m.get(2).examplesSeen).isEqualTo(7);
             OnlineTrainerOperator op = operator(h);
-            assertThat(op.stepsCount()).isEqualTo(3);
-            assertThat(op.examplesCount()).isEqualTo(7);
-            assertThat(op.lastLossGauge()).isEqualTo(m.get(2).loss);
-            assertThat(op.learningRateGauge()).isEqualTo(m.get(2).learningRate);
+            assertThat(op.metrics().steps()).isEqualTo(3);
+            assertThat(op.metrics().examples()).isEqualTo(7);
+            assertThat(op.metrics().lastLoss()).isEqualTo(m.get(2).loss);
+            assertThat(op.metrics().learningRate()).isEqualTo(m.get(2).learningRate);
         }
     }
 
@@ -214,7 +215,7 @@ class OnlineTrainerOperatorTest {
                 assertThat(d.stage).isEqualTo("train");
             });
             assertThat(metrics(h)).isEmpty();
-            assertThat(operator(h).deadLetterCount()).isEqualTo(6);
+            assertThat(operator(h).metrics().deadLetters()).isEqualTo(6);
             // valid rows still train
             feed(h, "a", 2, new Random(1));
             assertThat(metrics(h)).hasSize(1);
@@ -238,7 +239,7 @@ class OnlineTrainerOperatorTest {
             assertThat(skipped.skippedUpdates).isEqualTo(1);
             assertThat(skipped.version).isEqualTo(1);
             assertThat(skipped.learningRate).isNaN();
-            assertThat(operator(h).skippedCount()).isEqualTo(1);
+            assertThat(operator(h).metrics().skippedUpdates()).isEqualTo(1);
             ModelState live = operator(h).cachedModel("a");
             assertThat(live.weights()).isDeepEqualTo(before.weights());
             assertThat(live.version()).isEqualTo(1);
@@ -258,11 +259,11 @@ class OnlineTrainerOperatorTest {
             h.setProcessingTime(0);
             feed(h, "a", 12, new Random(1)); // versions 1..6: step snapshots at 3 and 6
             assertThat(snapshots(h)).extracting(s -> s.version).containsExactly(3L, 6L);
-            assertThat(snapshots(h)).extracting(s -> s.trigger).containsOnly("steps");
+            assertThat(snapshots(h)).extracting(s -> s.trigger).containsOnly(SnapshotTrigger.STEPS);
             feed(h, "a", 2, new Random(2)); // version 7
             h.setProcessingTime(1000);
             assertThat(snapshots(h)).extracting(s -> s.version).containsExactly(3L, 6L, 7L);
-            assertThat(snapshots(h).get(2).trigger).isEqualTo("interval");
+            assertThat(snapshots(h).get(2).trigger).isEqualTo(SnapshotTrigger.INTERVAL);
             h.setProcessingTime(2000); // unchanged model: no snapshot, timer not re-armed
             assertThat(snapshots(h)).hasSize(3);
             assertThat(h.numProcessingTimeTimers()).isZero();
@@ -271,7 +272,7 @@ class OnlineTrainerOperatorTest {
             List<SnapshotRecord> s = snapshots(h);
             assertThat(s).extracting(x -> x.version).containsExactly(3L, 6L, 7L, 9L, 10L);
             SnapshotRecord last = s.get(4);
-            assertThat(last.trigger).isEqualTo("endOfInput");
+            assertThat(last.trigger).isEqualTo(SnapshotTrigger.END_OF_INPUT);
             assertThat(last.examplesSeen).isEqualTo(19);
             assertThat(last.step).isEqualTo(10);
             assertThat(last.includeOptimizerState).isFalse();
@@ -295,7 +296,7 @@ class OnlineTrainerOperatorTest {
             List<SnapshotRecord> s = snapshots(h);
             assertThat(s).hasSize(1);
             SnapshotRecord stop = s.get(0);
-            assertThat(stop.trigger).isEqualTo("earlyStop");
+            assertThat(stop.trigger).isEqualTo(SnapshotTrigger.EARLY_STOP);
             assertThat(stop.stopped).isTrue();
             assertThat(stop.stopReason).contains("early stopping").contains("'loss'").contains("best weights restored");
             assertThat(stop.version).isEqualTo(2);
@@ -345,7 +346,7 @@ class OnlineTrainerOperatorTest {
         OnlineTrainerConfig base = TestSupport.rich(4).build();
         ModelState full = base.newTrainer().newState(3);
         full.setVersion(12);
-        ModelState weightsOnly = OnlineTrainerOperator.weightsOnly(full);
+        ModelState weightsOnly = SnapshotBuilder.weightsOnly(full);
         OnlineTrainerConfig c = TestSupport.rich(4).warmStart("k", weightsOnly).build();
         ModelState init = c.initialState(c.newTrainer(), "k");
         assertThat(init.version()).isEqualTo(12);

@@ -99,7 +99,7 @@ class OnlineTrainingMiniClusterTest {
             SnapshotRecord fin = s.get(s.size() - 1);
             assertThat(fin.version).isEqualTo(m.get(m.size() - 1).version);
             assertThat(fin.examplesSeen).isEqualTo(m.get(m.size() - 1).examplesSeen);
-            assertThat(new ArrayList<>(s).stream().map(x -> x.trigger)).contains("steps");
+            assertThat(new ArrayList<>(s).stream().map(x -> x.trigger)).contains(SnapshotTrigger.STEPS);
             assertThat(fin.toModelSnapshot().state().weights()[0]).hasSize(3);
         }
         assertThat(examples).isEqualTo(1500);

@@ -61,7 +61,7 @@ class OptimizerChangeOnRestoreTest {
             }
             h.endInput();
             for (SnapshotRecord s : snapshots(h)) {
-                if (s.trigger.equals(OnlineTrainerOperator.TRIGGER_END_OF_INPUT)) {
+                if (s.trigger.equals(SnapshotTrigger.END_OF_INPUT)) {
                     resumed.put(s.modelKey, state(s));
                 }
             }

@@ -2,13 +2,16 @@ package io.streamgrad.operators.state;
 
 import io.streamgrad.operators.Example;
 import java.util.Arrays;
+import org.apache.flink.annotation.Internal;
 
 /**
  * Per-key bookkeeping of the online trainer besides the model itself, kept in keyed state so a
  * restore resumes exactly: the pending partial mini-batch (row-major features and targets), the
  * registered timers, the last snapshot version and the metric aggregate in progress.
- * A Flink POJO (serialized by Flink's POJO serializer, which supports field evolution).
+ * A Flink POJO (serialized by Flink's POJO serializer, which supports field evolution), so the
+ * field names are part of the savepoint format.
  */
+@Internal
 public class KeyProgress {
     /** No timer registered. */
     public static final long NO_TIMER = Long.MIN_VALUE;
@@ -28,7 +31,7 @@ public class KeyProgress {
     public long lastSnapshotVersion = -1;
     /**
      * Type of the optimizer the model's slots belong to ({@code adam}, ...); null when unknown.
-     * A restore under another optimizer type starts that optimizer afresh (see the operator).
+     * A restore under another optimizer type starts that optimizer afresh ({@link ModelLoader}).
      */
     public String optimizerType;
 
@@ -76,29 +79,5 @@ public class KeyProgress {
         aggAccuracy = 0;
         aggLearningRate = Double.NaN;
         aggMaxEventTime = Example.NO_TIMESTAMP;
-    }
-
-    /** Deep copy. */
-    public KeyProgress copy() {
-        KeyProgress c = new KeyProgress();
-        c.pendingX = pendingX == null ? null : pendingX.clone();
-        c.pendingY = pendingY == null ? null : pendingY.clone();
-        c.pendingRows = pendingRows;
-        c.optimizerType = optimizerType;
-        c.pendingMaxEventTime = pendingMaxEventTime;
-        c.batchTimer = batchTimer;
-        c.intervalTimer = intervalTimer;
-        c.lastSnapshotVersion = lastSnapshotVersion;
-        c.aggSteps = aggSteps;
-        c.aggExamples = aggExamples;
-        c.aggSkipped = aggSkipped;
-        c.aggLoss = aggLoss;
-        c.aggDataLoss = aggDataLoss;
-        c.aggRegularizationLoss = aggRegularizationLoss;
-        c.aggGradientNorm = aggGradientNorm;
-        c.aggAccuracy = aggAccuracy;
-        c.aggLearningRate = aggLearningRate;
-        c.aggMaxEventTime = aggMaxEventTime;
-        return c;
     }
 }

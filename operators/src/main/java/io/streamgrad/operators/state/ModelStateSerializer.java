@@ -8,7 +8,7 @@ import io.streamgrad.model.state.ModelStateCodec;
 import io.streamgrad.model.state.VariableLayout;
 import java.io.IOException;
 import java.util.Objects;
-import org.apache.flink.annotation.PublicEvolving;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
@@ -23,7 +23,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * <p>Its {@link ModelStateSerializerSnapshot} records the model specification, so a restore with a
  * model of a different shape is reported as incompatible instead of failing while reading.
  */
-@PublicEvolving
+@Internal
 public final class ModelStateSerializer extends TypeSerializer<ModelState> {
     private static final long serialVersionUID = 1L;
 

@@ -6,7 +6,7 @@ import io.streamgrad.model.state.VariableLayout;
 import io.streamgrad.model.state.ModelState;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import org.apache.flink.annotation.PublicEvolving;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -23,7 +23,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * shape is incompatible (the weights cannot be mapped). State bytes of an older codec format are
  * self-describing and read by the codec, so they need no migration here.
  */
-@PublicEvolving
+@Internal
 public final class ModelStateSerializerSnapshot implements TypeSerializerSnapshot<ModelState> {
     static final int VERSION = 1;
     private static final int MAX_SPEC_BYTES = 16 << 20;

@@ -1,0 +1,70 @@
+package io.streamgrad.operators.training;
+
+import io.streamgrad.model.train.MiniBatch;
+import io.streamgrad.operators.Example;
+import io.streamgrad.operators.state.KeyProgress;
+import java.util.Arrays;
+import org.apache.flink.annotation.Internal;
+
+/**
+ * Collects a key's rows (in its {@link KeyProgress}, so they survive a restore) into mini-batches.
+ *
+ * <p>BatchNormalization models never train a 1-row batch: one row has zero batch variance, so it
+ * would be normalised to beta and record a zero moving variance. Such a row is held until more
+ * arrive, and one still held at end of input becomes a dead letter rather than vanish.
+ */
+@Internal
+public final class BatchBuffer {
+    private final int inputDim;
+    private final int outputDim;
+    private final int batchSize;
+    private final boolean holdSingleRows;
+    private final MiniBatch batch;
+
+    public BatchBuffer(int inputDim, int outputDim, int batchSize, boolean batchNormalization) {
+        this.inputDim = inputDim;
+        this.outputDim = outputDim;
+        this.batchSize = batchSize;
+        this.holdSingleRows = batchNormalization;
+        this.batch = new MiniBatch(inputDim, outputDim, batchSize);
+    }
+
+    /** Buffers a valid example; true when the batch is full. */
+    public boolean add(KeyProgress p, Example ex, long eventTime) {
+        p.addRow(ex.features, ex.target, batchSize);
+        p.pendingMaxEventTime = Math.max(p.pendingMaxEventTime, eventTime);
+        return p.pendingRows >= batchSize;
+    }
+
+    /** Whether the pending rows may be trained before the batch is full (timer, end of input). */
+    public boolean partialTrainable(KeyProgress p) {
+        return p.pendingRows > 0 && !(holdSingleRows && p.pendingRows < 2);
+    }
+
+    /** Whether a single row is held back (see the class comment). */
+    public boolean holdsSingleRow(KeyProgress p) {
+        return p.pendingRows > 0 && !partialTrainable(p);
+    }
+
+    /**
+     * Moves the pending rows into the (reused) mini-batch and clears them. Read
+     * {@code p.pendingMaxEventTime} before.
+     */
+    public MiniBatch take(KeyProgress p) {
+        batch.clear();
+        for (int r = 0; r < p.pendingRows; r++) {
+            batch.add(p.pendingX, r * inputDim, p.pendingY, r * outputDim);
+        }
+        p.clearPending();
+        return batch;
+    }
+
+    /** The held row as JSON-like text for its dead letter; clears it. */
+    public String dropHeldRow(String key, KeyProgress p) {
+        String text = "{\"modelKey\":\"" + key + "\",\"features\":"
+                + Arrays.toString(Arrays.copyOf(p.pendingX, inputDim)) + ",\"target\":"
+                + Arrays.toString(Arrays.copyOf(p.pendingY, outputDim)) + "}";
+        p.clearPending();
+        return text;
+    }
+}
