@@ -1,11 +1,6 @@
 package io.streamgrad.jobs.sink;
 
-import io.streamgrad.model.snapshot.ModelSnapshot;
 import io.streamgrad.model.snapshot.SnapshotJson;
-import io.streamgrad.model.spec.ModelSpec;
-import io.streamgrad.model.spec.OptimizerSpec;
-import io.streamgrad.model.spec.SpecParser;
-import io.streamgrad.model.state.ModelStateCodec;
 import io.streamgrad.operators.DeadLetter;
 import io.streamgrad.operators.LossMetric;
 import io.streamgrad.operators.SnapshotRecord;
@@ -31,41 +26,23 @@ public final class Serializers {
                 new ProducerRecord<>(topic, key(d.modelKey), JsonRecords.bytes(JsonRecords.deadLetter(d)));
     }
 
-    public static KafkaRecordSerializationSchema<SnapshotRecord> snapshots(String topic, String modelSpecJson,
-                                                                           String optimizerSpecJson) {
-        return new SnapshotSerializer(topic, modelSpecJson, optimizerSpecJson);
+    /**
+     * {@code streamgrad-snapshot/1} JSON of each record ({@link SnapshotRecord#toModelSnapshot()},
+     * then {@link SnapshotJson}). Key = model key, so compaction keeps each key's newest snapshot.
+     */
+    public static KafkaRecordSerializationSchema<SnapshotRecord> snapshots(String topic) {
+        return (KafkaRecordSerializationSchema<SnapshotRecord>) (s, ctx, ts) ->
+                new ProducerRecord<>(topic, key(s.modelKey), SnapshotJson.toBytes(s.toModelSnapshot()));
     }
 
     /**
-     * Renders {@code streamgrad-snapshot/1} JSON from the job's model and optimizer specification
-     * and the record's {@code ModelStateCodec} state. Key = model key (compaction keeps the newest).
+     * Same as {@link #snapshots(String)}: the specifications travel with each record.
+     *
+     * @deprecated the specification arguments are ignored; use {@link #snapshots(String)}
      */
-    static final class SnapshotSerializer implements KafkaRecordSerializationSchema<SnapshotRecord> {
-        private static final long serialVersionUID = 1L;
-        private final String topic;
-        private final String modelSpecJson;
-        private final String optimizerSpecJson;
-        private transient ModelSpec model;
-        private transient OptimizerSpec optimizer;
-
-        SnapshotSerializer(String topic, String modelSpecJson, String optimizerSpecJson) {
-            this.topic = topic;
-            this.modelSpecJson = modelSpecJson;
-            this.optimizerSpecJson = optimizerSpecJson;
-        }
-
-        @Override
-        public ProducerRecord<byte[], byte[]> serialize(SnapshotRecord s, KafkaSinkContext ctx, Long timestamp) {
-            return new ProducerRecord<>(topic, key(s.modelKey), SnapshotJson.toBytes(toSnapshot(s)));
-        }
-
-        ModelSnapshot toSnapshot(SnapshotRecord s) {
-            if (model == null) {
-                model = SpecParser.model(SpecParser.readTree(modelSpecJson));
-                optimizer = SpecParser.optimizer(SpecParser.readTree(optimizerSpecJson));
-            }
-            return new ModelSnapshot(s.modelKey, s.version, s.step, s.examplesSeen, s.lastLoss, s.stopped, s.stopReason,
-                    s.createdAt, model, optimizer, ModelStateCodec.decode(s.state), s.includeOptimizerState);
-        }
+    @Deprecated
+    public static KafkaRecordSerializationSchema<SnapshotRecord> snapshots(String topic, String modelSpecJson,
+                                                                           String optimizerSpecJson) {
+        return snapshots(topic);
     }
 }
