@@ -13,6 +13,7 @@ import io.streamgrad.operators.state.ModelStore;
 import io.streamgrad.operators.training.BatchBuffer;
 import io.streamgrad.operators.training.ExampleValidator;
 import io.streamgrad.operators.training.LossAggregator;
+import io.streamgrad.operators.training.SnapshotPolicy;
 import io.streamgrad.operators.training.TrainerMetrics;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,17 +35,16 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Keyed online training, one independent model per key: the Flink side only (state handles,
- * timers, outputs). Valid rows are buffered into mini-batches ({@link BatchBuffer}), trained by
- * the engine's {@link Trainer}, reported as {@link LossMetric}s ({@link LossAggregator}) and
- * published as {@link SnapshotRecord}s; invalid rows go to {@link #DEAD_LETTERS}. Where the models
- * live between callbacks depends on the state backend ({@link ModelStore}).
+ * Keyed online training, one independent model per key. Only the Flink side lives here (state
+ * handles, timers, outputs): rows are validated ({@link ExampleValidator}), buffered into
+ * mini-batches ({@link BatchBuffer}), trained by the engine's {@link Trainer}, reported as
+ * {@link LossMetric}s ({@link LossAggregator}) and published as {@link SnapshotRecord}s when the
+ * {@link SnapshotPolicy} asks; the models live in a backend-dependent {@link ModelStore}.
  *
  * <p>A snapshot is only emitted for a version newer than the key's last one (a warm start counts
- * as one), so snapshot versions strictly increase per key, also across restores. The training
- * path uses no wall clock, hash order or unseeded randomness: the same rows in the same order
- * give bit-identical models, also after a restore with another parallelism (only the batch
- * boundaries set by {@code maxBatchDelay} depend on processing time).
+ * as one), so versions strictly increase per key, also across restores. Training uses no wall
+ * clock, hash order or unseeded randomness, so the same rows give bit-identical models, also
+ * after rescaling; only {@code maxBatchDelay} batch boundaries depend on processing time.
  */
 @Internal
 public class OnlineTrainerOperator extends AbstractStreamOperator<LossMetric>
@@ -71,6 +71,7 @@ public class OnlineTrainerOperator extends AbstractStreamOperator<LossMetric>
     private transient BatchBuffer batches;
     private transient LossAggregator losses;
     private transient SnapshotBuilder snapshots;
+    private transient SnapshotPolicy snapshotPolicy;
     private transient TrainerMetrics metrics;
     private transient ModelStore store;
     private transient InternalTimerService<VoidNamespace> timers;
@@ -98,6 +99,7 @@ public class OnlineTrainerOperator extends AbstractStreamOperator<LossMetric>
         batches = new BatchBuffer(in, out, config.batchSize(), config.hasBatchNormalization());
         losses = new LossAggregator(config.metricsEveryNSteps());
         snapshots = new SnapshotBuilder(trainer, config.includeOptimizerState());
+        snapshotPolicy = new SnapshotPolicy(config);
         metrics = new TrainerMetrics(getMetricGroup(), () -> store == null ? 0 : store.size());
         metricRecord = new StreamRecord<>(null);
         store = ModelStore.create(getKeyedStateBackend().isSafeToReuseKVState(),
@@ -161,8 +163,8 @@ public class OnlineTrainerOperator extends AbstractStreamOperator<LossMetric>
     }
 
     private void armIntervalTimer(KeyEntry e) {
-        if (config.snapshotIntervalMillis() > 0 && e.progress.intervalTimer == KeyProgress.NO_TIMER) {
-            e.progress.intervalTimer = now() + config.snapshotIntervalMillis();
+        if (snapshotPolicy.intervalMillis() > 0 && e.progress.intervalTimer == KeyProgress.NO_TIMER) {
+            e.progress.intervalTimer = now() + snapshotPolicy.intervalMillis();
             timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, e.progress.intervalTimer);
             e.markDirty();
         }
@@ -181,17 +183,12 @@ public class OnlineTrainerOperator extends AbstractStreamOperator<LossMetric>
         e.markDirty();
         trainer.step(e.model, batch, result);
         metrics.onStep(result);
-        StepResult.Outcome outcome = result.outcome();
         if (losses.add(p, result, eventTime)) {
-            emitMetric(e, outcome);
+            emitMetric(e, result.outcome());
         }
-        if (result.earlyStopTriggered()) {
-            if (config.snapshotOnEarlyStop()) {
-                emitSnapshot(e, SnapshotTrigger.EARLY_STOP);
-            }
-        } else if (outcome == StepResult.Outcome.APPLIED && config.snapshotEverySteps() > 0
-                && e.model.version() % config.snapshotEverySteps() == 0) {
-            emitSnapshot(e, SnapshotTrigger.STEPS);
+        SnapshotTrigger trigger = snapshotPolicy.afterStep(result, e.model.version());
+        if (trigger != null) {
+            emitSnapshot(e, trigger);
         }
     }
 
@@ -249,7 +246,7 @@ public class OnlineTrainerOperator extends AbstractStreamOperator<LossMetric>
             if (losses.pending(p)) {
                 emitMetric(e, null);
             }
-            if (config.snapshotAtEndOfInput()) {
+            if (snapshotPolicy.atEndOfInput()) {
                 emitSnapshot(e, SnapshotTrigger.END_OF_INPUT);
             }
             store.evict(e); // as we go, so a bounded job with many keys does not grow the cache
