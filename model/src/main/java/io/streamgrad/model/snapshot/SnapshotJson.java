@@ -47,12 +47,16 @@ public final class SnapshotJson {
         o.put("createdAt", s.createdAtMillis());
         o.set("model", SpecWriter.model(s.model()));
         o.set("optimizer", SpecWriter.optimizer(s.optimizer()));
-        VariableLayout layout = new VariableLayout(s.model());
-        o.set("weights", StateJson.layers(layout, s.model().layers().size(), s.state().weights()));
+        o.set("weights", weights(s));
         if (s.includesOptimizerState()) {
             o.put("state", Base64.getEncoder().encodeToString(ModelStateCodec.encode(s.state())));
         }
         return o;
+    }
+
+    /** The {@code weights} member: per layer, Keras {@code get_weights()} order. */
+    public static JsonNode weights(ModelSnapshot s) {
+        return StateJson.layers(new VariableLayout(s.model()), s.model().layers().size(), s.state().weights());
     }
 
     public static byte[] toBytes(ModelSnapshot s) {
