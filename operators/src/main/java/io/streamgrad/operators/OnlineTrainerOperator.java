@@ -1,6 +1,5 @@
 package io.streamgrad.operators;
 
-import io.streamgrad.model.snapshot.SnapshotBuilder;
 import io.streamgrad.model.state.ModelState;
 import io.streamgrad.model.train.MiniBatch;
 import io.streamgrad.model.train.StepResult;
@@ -15,7 +14,6 @@ import io.streamgrad.operators.training.ExampleValidator;
 import io.streamgrad.operators.training.LossAggregator;
 import io.streamgrad.operators.training.SnapshotPolicy;
 import io.streamgrad.operators.training.TrainerMetrics;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.flink.annotation.Internal;
@@ -41,10 +39,9 @@ import org.apache.flink.util.OutputTag;
  * {@link LossMetric}s ({@link LossAggregator}) and published as {@link SnapshotRecord}s when the
  * {@link SnapshotPolicy} asks; the models live in a backend-dependent {@link ModelStore}.
  *
- * <p>A snapshot is only emitted for a version newer than the key's last one (a warm start counts
- * as one), so versions strictly increase per key, also across restores. Training uses no wall
- * clock, hash order or unseeded randomness, so the same rows give bit-identical models, also
- * after rescaling; only {@code maxBatchDelay} batch boundaries depend on processing time.
+ * <p>Training uses no wall clock, hash order or unseeded randomness, so the same rows give
+ * bit-identical models, also after rescaling; only {@code maxBatchDelay} batch boundaries depend
+ * on processing time.
  */
 @Internal
 public class OnlineTrainerOperator extends AbstractStreamOperator<LossMetric>
@@ -70,7 +67,6 @@ public class OnlineTrainerOperator extends AbstractStreamOperator<LossMetric>
     private transient ExampleValidator validator;
     private transient BatchBuffer batches;
     private transient LossAggregator losses;
-    private transient SnapshotBuilder snapshots;
     private transient SnapshotPolicy snapshotPolicy;
     private transient TrainerMetrics metrics;
     private transient ModelStore store;
@@ -98,8 +94,7 @@ public class OnlineTrainerOperator extends AbstractStreamOperator<LossMetric>
         validator = new ExampleValidator(in, out);
         batches = new BatchBuffer(in, out, config.batchSize(), config.hasBatchNormalization());
         losses = new LossAggregator(config.metricsEveryNSteps());
-        snapshots = new SnapshotBuilder(trainer, config.includeOptimizerState());
-        snapshotPolicy = new SnapshotPolicy(config);
+        snapshotPolicy = new SnapshotPolicy(config, trainer);
         metrics = new TrainerMetrics(getMetricGroup(), () -> store == null ? 0 : store.size());
         metricRecord = new StreamRecord<>(null);
         store = ModelStore.create(getKeyedStateBackend().isSafeToReuseKVState(),
@@ -205,16 +200,11 @@ public class OnlineTrainerOperator extends AbstractStreamOperator<LossMetric>
     }
 
     private void emitSnapshot(KeyEntry e, SnapshotTrigger trigger) {
-        ModelState m = e.model;
-        if (m.version() <= e.progress.lastSnapshotVersion) {
-            return;
+        SnapshotRecord s = snapshotPolicy.takeIfNew(e, trigger, now());
+        if (s != null) {
+            metrics.onSnapshot();
+            output.collect(SNAPSHOTS, new StreamRecord<>(s));
         }
-        SnapshotRecord s = SnapshotRecord.of(snapshots.build(e.key, m, now()), trigger, config.modelSpecJson(),
-                config.optimizerSpecJson());
-        e.progress.lastSnapshotVersion = m.version();
-        e.markDirty();
-        metrics.onSnapshot();
-        output.collect(SNAPSHOTS, new StreamRecord<>(s));
     }
 
     private void deadLetter(String key, String reason, String record) {
@@ -226,19 +216,16 @@ public class OnlineTrainerOperator extends AbstractStreamOperator<LossMetric>
     @Override
     public void endInput() throws Exception {
         store.flush();
-        List<String> keys = new ArrayList<>();
-        try (Stream<String> s = getKeyedStateBackend().<VoidNamespace>getKeys(PROGRESS_STATE, VoidNamespace.INSTANCE)
-                .map(k -> (String) k)) {
-            s.forEach(keys::add);
+        List<String> keys;
+        try (Stream<String> s = this.<String>getKeyedStateBackend().getKeys(PROGRESS_STATE, VoidNamespace.INSTANCE)) {
+            keys = s.sorted().toList(); // deterministic output order
         }
-        keys.sort(null); // deterministic output order
         for (String key : keys) {
             setCurrentKey(key);
             KeyEntry e = store.acquire(key);
             KeyProgress p = e.progress;
             if (batches.holdsSingleRow(p)) {
-                deadLetter(key, "batchNormalization: a 1-row batch cannot be trained (zero batch variance); "
-                        + "the held row is left over at end of input", batches.dropHeldRow(key, p));
+                deadLetter(key, BatchBuffer.HELD_ROW_LEFT_OVER, batches.dropHeldRow(key, p));
                 e.markDirty();
             } else if (p.pendingRows > 0) {
                 train(e);

@@ -15,6 +15,10 @@ import org.apache.flink.annotation.Internal;
  */
 @Internal
 public final class BatchBuffer {
+    /** Dead-letter reason of a single BN row still held at end of input. */
+    public static final String HELD_ROW_LEFT_OVER = "batchNormalization: a 1-row batch cannot be trained "
+            + "(zero batch variance); the held row is left over at end of input";
+
     private final int inputDim;
     private final int outputDim;
     private final int batchSize;

@@ -101,7 +101,7 @@ class TrainingPartsTest {
                 .snapshotEverySteps(2).build();
         Trainer t = c.newTrainer();
         ModelState m = c.initialState(t, "k");
-        SnapshotPolicy policy = new SnapshotPolicy(c);
+        SnapshotPolicy policy = new SnapshotPolicy(c, t);
         MiniBatch batch = MiniBatch.of(new float[][] {{1, 2}}, new float[][] {{1}});
         assertThat(policy.afterStep(t.step(m, batch), m.version())).isNull();
         assertThat(policy.afterStep(t.step(m, batch), m.version())).isEqualTo(SnapshotTrigger.STEPS);
