@@ -56,12 +56,13 @@ class SerializersTest {
         String optimizerJson = SpecWriter.optimizer(t.optimizer().spec()).toString();
         ModelState state = trained(t);
         for (boolean full : new boolean[] {true, false}) {
-            SnapshotRecord r = SnapshotRecord.of(new SnapshotBuilder(t, full).build("sensor-1", state, 1_700_000_000_000L),
-                    SnapshotTrigger.STEPS, modelJson, optimizerJson);
+            ModelSnapshot snapshot = new SnapshotBuilder(t, full).build("sensor-1", state, 1_700_000_000_000L);
+            SnapshotRecord r = SnapshotRecord.of(snapshot, SnapshotTrigger.STEPS, modelJson, optimizerJson);
             ProducerRecord<byte[], byte[]> out = Serializers.snapshots("snaps").serialize(r, null, null);
             assertThat(out.topic()).isEqualTo("snaps");
             assertThat(new String(out.key(), StandardCharsets.UTF_8)).isEqualTo("sensor-1");
-            assertThat(out.value()).as("optimizer state %s", full).isEqualTo(previousSinkBytes(r, modelJson, optimizerJson));
+            assertThat(out.value()).as("optimizer state %s", full)
+                    .isEqualTo(previousSinkBytes(r, modelJson, optimizerJson));
             assertThat(out.value()).isEqualTo(SnapshotJson.toBytes(r.toModelSnapshot()));
             ModelSnapshot back = SnapshotJson.fromBytes(out.value());
             assertThat(back.includesOptimizerState()).isEqualTo(full);

@@ -42,6 +42,7 @@ class SnapshotSummaryTest {
             assertThat((float) vars.get(v).get("min").asDouble()).isEqualTo(min);
         }
         assertThat(o.has("weights")).isFalse();
-        assertThat(SnapshotSummary.toJson(snap, true).get("weights")).isEqualTo(SnapshotJson.toJson(snap).get("weights"));
+        assertThat(SnapshotSummary.toJson(snap, true).get("weights"))
+                .isEqualTo(SnapshotJson.toJson(snap).get("weights"));
     }
 }
