@@ -22,8 +22,8 @@ class OnlineTrainerConfigTest {
                 .hasMessageStartingWith("batchSize:").hasMessageContaining("BatchNormalization");
         assertThatThrownBy(() -> TestSupport.linear(2).maxBatchDelay(Duration.ZERO).build())
                 .hasMessageStartingWith("maxBatchDelay:");
-        assertThatThrownBy(() -> TestSupport.linear(2).metricsEveryNSteps(0).build())
-                .hasMessageStartingWith("metricsEveryNSteps:");
+        assertThatThrownBy(() -> TestSupport.linear(2).metricsEverySteps(0).build())
+                .hasMessageStartingWith("metricsEverySteps:");
         assertThatThrownBy(() -> TestSupport.linear(2).snapshotEverySteps(-1).build())
                 .hasMessageStartingWith("snapshotEverySteps:");
         assertThatThrownBy(() -> TestSupport.linear(2).snapshotInterval(Duration.ofSeconds(-1)).build())
