@@ -47,7 +47,7 @@ public class JobConfigTest {
     @Test
     void defaultsAndValues() {
         JobConfig c = parse();
-        assertThat(c.kafka().deliveryGuarantee()).isEqualTo("exactly-once");
+        assertThat(c.kafka().deliveryGuarantee()).isEqualTo(Kafka.DeliveryGuarantee.EXACTLY_ONCE);
         assertThat(c.kafka().transactionalIdPrefix()).isEqualTo("streamgrad-online-training");
         assertThat(c.topics().snapshots()).isEqualTo("streamgrad-snapshots");
         assertThat(c.input().jsonFeatures()).isEqualTo("x");
@@ -64,7 +64,7 @@ public class JobConfigTest {
                 "earlyStopping={patience: 3}", "input.label.classes=[a, b, c]");
         assertThat(c.training().batchSize()).isEqualTo(8);
         assertThat(c.model().inputWidthOf(1)).isEqualTo(16);
-        assertThat(c.kafka().deliveryGuarantee()).isEqualTo("at-least-once");
+        assertThat(c.kafka().deliveryGuarantee()).isEqualTo(Kafka.DeliveryGuarantee.AT_LEAST_ONCE);
         assertThat(c.earlyStopping().patience()).isEqualTo(3);
         assertThat(c.input().classes()).containsExactly("a", "b", "c");
     }
@@ -187,7 +187,7 @@ public class JobConfigTest {
     void exactlyOnceNeedsCheckpointing() {
         assertThatThrownBy(() -> parse("checkpointing.intervalMs=0", "kafka.deliveryGuarantee=exactly-once"))
                 .hasMessageStartingWith("kafka.deliveryGuarantee: exactly-once needs checkpointing");
-        assertThat(parse("checkpointing.intervalMs=0").kafka().deliveryGuarantee()).isEqualTo("at-least-once");
+        assertThat(parse("checkpointing.intervalMs=0").kafka().deliveryGuarantee()).isEqualTo(Kafka.DeliveryGuarantee.AT_LEAST_ONCE);
     }
 
     @Test
