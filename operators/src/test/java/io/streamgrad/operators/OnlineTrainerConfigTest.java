@@ -61,6 +61,17 @@ class OnlineTrainerConfigTest {
     }
 
     @Test
+    void builderDefaultsAreTheOptionDefinitions() {
+        OnlineTrainerConfig c = OnlineTrainerConfig.builder().model(TestSupport.LINEAR_MODEL).optimizer(TestSupport.SGD).build();
+        for (TrainerOption<?> o : TrainerOption.ALL) {
+            assertThat(o.valueIn().apply(c)).as(o.name()).isEqualTo(o.defaultValue());
+        }
+        assertThat(TestSupport.linear(2).metricsEveryNSteps(3).build().metricsEverySteps()).isEqualTo(3);
+        assertThat(TestSupport.linear(2).maxBatchDelayMs(0).build().maxBatchDelayMillis()).isZero();
+        assertThat(TestSupport.linear(2).snapshotIntervalMs(250).build().snapshotIntervalMillis()).isEqualTo(250);
+    }
+
+    @Test
     void perKeySeedsAreStableAndDistinct() {
         assertThat(OnlineTrainerConfig.seedFor(0, "a")).isEqualTo(OnlineTrainerConfig.seedFor(0, "a"));
         assertThat(OnlineTrainerConfig.seedFor(0, "a")).isNotEqualTo(OnlineTrainerConfig.seedFor(0, "b"));
