@@ -20,6 +20,7 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * The typed, validated configuration of {@code OnlineTrainingJob}: one YAML (or JSON) document,
@@ -31,6 +32,7 @@ import java.util.function.Supplier;
  * @param model the model in the conformance-case schema, parsed by {@link SpecParser}
  * @param earlyStopping early stopping, or null when not configured
  */
+@PublicEvolving
 public record JobConfig(Job job, Kafka kafka, Topics topics, InputFormat input, Training training,
                         Snapshots snapshots, Checkpointing checkpointing, WarmStart warmStart, ModelSpec model,
                         OptimizerSpec optimizer, EarlyStoppingSpec earlyStopping) {
