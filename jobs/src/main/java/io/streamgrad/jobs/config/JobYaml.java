@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
@@ -56,7 +57,7 @@ final class JobYaml {
             return READER.readValue(doc);
         } catch (JsonMappingException e) {
             throw translate(e);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new ConfigException("(document)", e.getMessage());
         }
     }
