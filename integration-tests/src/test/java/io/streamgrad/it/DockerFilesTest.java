@@ -151,7 +151,7 @@ class DockerFilesTest {
         assertThat(inRepo(copies, jarUri.substring("local://".length()))).exists();
         assertThat(Class.forName(job.get("entryClass").asText())).isEqualTo(OnlineTrainingJob.class);
         JobConfig cfg = jobConfig(copies, strings(job.get("args")));
-        assertThat(cfg.kafka().deliveryGuarantee()).isEqualTo("exactly-once");
+        assertThat(cfg.kafka().deliveryGuarantee()).hasToString("exactly-once");
         assertThat(d.get("spec").get("flinkVersion").asText()).isEqualTo("v2_2");
     }
 }

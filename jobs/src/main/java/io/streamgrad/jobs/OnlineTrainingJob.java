@@ -18,7 +18,6 @@ import io.streamgrad.operators.OnlineTrainerConfig;
 import io.streamgrad.operators.OnlineTraining;
 import io.streamgrad.operators.SnapshotRecord;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -115,18 +114,7 @@ public final class OnlineTrainingJob {
 
     /** The trainer configuration, including warm starts (per key, or one snapshot for all keys). */
     public static OnlineTrainerConfig trainerConfig(JobConfig cfg, Map<String, ModelSnapshot> warmStarts) {
-        OnlineTrainerConfig.Builder b = OnlineTrainerConfig.builder()
-                .model(cfg.model())
-                .optimizer(cfg.optimizer())
-                .earlyStopping(cfg.earlyStopping())
-                .batchSize(cfg.training().batchSize())
-                .maxBatchDelay(cfg.training().maxBatchDelayMs() > 0 ? Duration.ofMillis(cfg.training().maxBatchDelayMs()) : null)
-                .metricsEveryNSteps(cfg.training().metricsEverySteps())
-                .snapshotEverySteps(cfg.snapshots().everySteps())
-                .snapshotInterval(cfg.snapshots().intervalMs() > 0 ? Duration.ofMillis(cfg.snapshots().intervalMs()) : null)
-                .snapshotOnEarlyStop(cfg.snapshots().onEarlyStop())
-                .includeOptimizerState(cfg.snapshots().includeOptimizerState())
-                .seed(cfg.training().seed());
+        OnlineTrainerConfig.Builder b = cfg.trainerBuilder();
         if (cfg.warmStart().allKeys()) {
             if (warmStarts.size() > 1) {
                 throw new ConfigException("warmStart.allKeys", "needs exactly one snapshot, found " + warmStarts.size()
@@ -183,9 +171,10 @@ public final class OnlineTrainingJob {
         sourceProps.putAll(client);
         sourceProps.put("isolation.level", "read_committed");
         OffsetsInitializer offsets = switch (cfg.kafka().startingOffsets()) {
-            case "earliest" -> OffsetsInitializer.earliest();
-            case "latest" -> OffsetsInitializer.latest();
-            default -> OffsetsInitializer.committedOffsets(org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST);
+            case EARLIEST -> OffsetsInitializer.earliest();
+            case LATEST -> OffsetsInitializer.latest();
+            case COMMITTED_OR_EARLIEST ->
+                    OffsetsInitializer.committedOffsets(org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST);
         };
         var sourceBuilder = KafkaSource.<ParseResult>builder()
                 .setBootstrapServers(cfg.kafka().bootstrapServers())
@@ -225,9 +214,9 @@ public final class OnlineTrainingJob {
     private static <T> KafkaSink<T> sink(JobConfig cfg, Properties client, String name,
                                          KafkaRecordSerializationSchema<T> serializer) {
         DeliveryGuarantee g = switch (cfg.kafka().deliveryGuarantee()) {
-            case "exactly-once" -> DeliveryGuarantee.EXACTLY_ONCE;
-            case "at-least-once" -> DeliveryGuarantee.AT_LEAST_ONCE;
-            default -> DeliveryGuarantee.NONE;
+            case EXACTLY_ONCE -> DeliveryGuarantee.EXACTLY_ONCE;
+            case AT_LEAST_ONCE -> DeliveryGuarantee.AT_LEAST_ONCE;
+            case NONE -> DeliveryGuarantee.NONE;
         };
         Properties p = new Properties();
         p.putAll(client);

@@ -114,9 +114,9 @@ public final class WarmStarts {
     /** Loads the configured warm start (empty map when none). */
     public static Map<String, ModelSnapshot> load(JobConfig cfg) {
         return switch (cfg.warmStart().source()) {
-            case "file" -> fromFile(Path.of(cfg.warmStart().file()));
-            case "topic" -> fromTopic(cfg.clientProperties(), cfg.warmStart().topic(), Duration.ofSeconds(60));
-            default -> Map.of();
+            case FILE -> fromFile(Path.of(cfg.warmStart().file()));
+            case TOPIC -> fromTopic(cfg.clientProperties(), cfg.warmStart().topic(), Duration.ofSeconds(60));
+            case NONE -> Map.of();
         };
     }
 }

@@ -5,12 +5,10 @@ import io.streamgrad.model.spec.EarlyStoppingSpec;
 import io.streamgrad.model.spec.LayerSpec;
 import io.streamgrad.model.spec.ModelSpec;
 import io.streamgrad.model.spec.OptimizerSpec;
-import io.streamgrad.model.spec.SpecException;
 import io.streamgrad.model.spec.SpecParser;
 import io.streamgrad.model.spec.SpecWriter;
 import io.streamgrad.model.state.ModelState;
 import io.streamgrad.model.state.ModelStateCodec;
-import io.streamgrad.model.state.StateFormatException;
 import io.streamgrad.model.train.Trainer;
 import java.io.Serializable;
 import java.time.Duration;
@@ -25,40 +23,23 @@ import org.apache.flink.annotation.PublicEvolving;
  * are kept as JSON text, warm starts as {@link ModelStateCodec} bytes) and validated by
  * {@link Builder#build()}, whose exceptions name the offending field.
  *
- * <p>Option summary (defaults in brackets):
- * <ul>
- *   <li>{@code model}, {@code optimizer} (required), {@code earlyStopping} [none]: JSON or YAML
- *       in the conformance case schema ({@link SpecParser}).</li>
- *   <li>{@code batchSize} [32]: rows per mini-batch; a batch is trained as soon as it is full.
- *       Models with BatchNormalization need {@code batchSize >= 2}.</li>
- *   <li>{@code maxBatchDelay} [none]: processing-time delay after the first buffered row of a key
- *       after which a partial batch is trained.</li>
- *   <li>{@code metricsEveryNSteps} [1]: one {@link LossMetric} per step, or aggregated over N.</li>
- *   <li>{@code snapshotEverySteps} [0 = off]: snapshot when the model version is a multiple of N.</li>
- *   <li>{@code snapshotInterval} [none]: processing-time snapshot period per key (only when the
- *       model changed since its last snapshot).</li>
- *   <li>{@code snapshotOnEarlyStop} [true], {@code snapshotAtEndOfInput} [true],
- *       {@code includeOptimizerState} [true].</li>
- *   <li>{@code seed} [0]: the model of key k starts from {@link #seedFor(String) seedFor(k)}.</li>
- *   <li>{@code warmStart} (default and per key): initial states instead of fresh initialisation;
- *       a warm-started model keeps its version, so versions stay monotonic.</li>
- *   <li>{@code maxCachedModels} [4096]: size of the operator's write-back cache of models (RocksDB/ForSt;
- *       the heap backend keeps no cache, see {@link OnlineTrainerOperator}).</li>
- * </ul>
+ * <p>Every scalar option (name, default, validation, place in the job YAML) is defined once in
+ * {@link TrainerOption}; {@code model}, {@code optimizer} (required) and {@code earlyStopping}
+ * [none] are JSON or YAML in the conformance case schema ({@link SpecParser}). Models with
+ * BatchNormalization need {@code batchSize >= 2}. A warm-started model keeps its version, so
+ * versions stay monotonic.
  */
 @PublicEvolving
 public final class OnlineTrainerConfig implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    public static final int DEFAULT_BATCH_SIZE = 32;
-    public static final int DEFAULT_MAX_CACHED_MODELS = 4096;
+    public static final int DEFAULT_BATCH_SIZE = TrainerOption.BATCH_SIZE.defaultValue();
+    public static final int DEFAULT_MAX_CACHED_MODELS = TrainerOption.MAX_CACHED_MODELS.defaultValue();
 
-    private final String modelSpecJson;
-    private final String optimizerSpecJson;
-    private final String earlyStoppingSpecJson;
+    private final TrainerSpecs specs;
     private final int batchSize;
     private final long maxBatchDelayMillis;
-    private final int metricsEveryNSteps;
+    private final int metricsEverySteps;
     private final long snapshotEverySteps;
     private final long snapshotIntervalMillis;
     private final boolean snapshotOnEarlyStop;
@@ -69,19 +50,12 @@ public final class OnlineTrainerConfig implements Serializable {
     private final TreeMap<String, byte[]> warmStarts;
     private final int maxCachedModels;
 
-    private transient ModelSpec modelSpec;
-    private transient OptimizerSpec optimizerSpec;
-    private transient EarlyStoppingSpec earlyStoppingSpec;
-
-    private OnlineTrainerConfig(Builder b, ModelSpec model, OptimizerSpec optimizer, EarlyStoppingSpec es,
-                                byte[] defaultWarmStart, TreeMap<String, byte[]> warmStarts) {
-        // Canonical JSON, so equal specifications give equal configs whatever their source text.
-        this.modelSpecJson = SpecWriter.model(model).toString();
-        this.optimizerSpecJson = SpecWriter.optimizer(optimizer).toString();
-        this.earlyStoppingSpecJson = es == null ? null : SpecWriter.earlyStopping(es).toString();
+    private OnlineTrainerConfig(Builder b, TrainerSpecs specs, byte[] defaultWarmStart,
+                                TreeMap<String, byte[]> warmStarts) {
+        this.specs = specs;
         this.batchSize = b.batchSize;
         this.maxBatchDelayMillis = b.maxBatchDelay == null ? 0 : b.maxBatchDelay.toMillis();
-        this.metricsEveryNSteps = b.metricsEveryNSteps;
+        this.metricsEverySteps = b.metricsEverySteps;
         this.snapshotEverySteps = b.snapshotEverySteps;
         this.snapshotIntervalMillis = b.snapshotInterval == null ? 0 : b.snapshotInterval.toMillis();
         this.snapshotOnEarlyStop = b.snapshotOnEarlyStop;
@@ -91,9 +65,6 @@ public final class OnlineTrainerConfig implements Serializable {
         this.defaultWarmStart = defaultWarmStart;
         this.warmStarts = warmStarts;
         this.maxCachedModels = b.maxCachedModels;
-        this.modelSpec = model;
-        this.optimizerSpec = optimizer;
-        this.earlyStoppingSpec = es;
     }
 
     public static Builder builder() {
@@ -101,38 +72,29 @@ public final class OnlineTrainerConfig implements Serializable {
     }
 
     public String modelSpecJson() {
-        return modelSpecJson;
+        return specs.modelJson();
     }
 
     public String optimizerSpecJson() {
-        return optimizerSpecJson;
+        return specs.optimizerJson();
     }
 
     /** Early-stopping specification as JSON, or null. */
     public String earlyStoppingSpecJson() {
-        return earlyStoppingSpecJson;
+        return specs.earlyStoppingJson();
     }
 
     public ModelSpec modelSpec() {
-        if (modelSpec == null) {
-            modelSpec = SpecParser.model(SpecParser.readTree(modelSpecJson));
-        }
-        return modelSpec;
+        return specs.model();
     }
 
     public OptimizerSpec optimizerSpec() {
-        if (optimizerSpec == null) {
-            optimizerSpec = SpecParser.optimizer(SpecParser.readTree(optimizerSpecJson));
-        }
-        return optimizerSpec;
+        return specs.optimizer();
     }
 
     /** Early-stopping specification, or null. */
     public EarlyStoppingSpec earlyStoppingSpec() {
-        if (earlyStoppingSpec == null && earlyStoppingSpecJson != null) {
-            earlyStoppingSpec = SpecParser.earlyStopping(SpecParser.readTree(earlyStoppingSpecJson), "earlyStopping");
-        }
-        return earlyStoppingSpec;
+        return specs.earlyStopping();
     }
 
     /** A new trainer for this configuration (one per operator instance). */
@@ -149,8 +111,14 @@ public final class OnlineTrainerConfig implements Serializable {
         return maxBatchDelayMillis;
     }
 
+    public int metricsEverySteps() {
+        return metricsEverySteps;
+    }
+
+    /** @deprecated renamed to {@link #metricsEverySteps()}, the job YAML's name. */
+    @Deprecated
     public int metricsEveryNSteps() {
-        return metricsEveryNSteps;
+        return metricsEverySteps;
     }
 
     /** 0 = off. */
@@ -208,15 +176,7 @@ public final class OnlineTrainerConfig implements Serializable {
     }
 
     public static long seedFor(long seed, String key) {
-        long h = 0xcbf29ce484222325L;
-        for (byte b : key.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
-            h ^= (b & 0xff);
-            h *= 0x100000001b3L;
-        }
-        long z = seed + 0x9E3779B97F4A7C15L * (h | 1);
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return KeySeeds.seedFor(seed, key);
     }
 
     /**
@@ -234,7 +194,7 @@ public final class OnlineTrainerConfig implements Serializable {
     @Override
     public String toString() {
         return "OnlineTrainerConfig{batchSize=" + batchSize + ", maxBatchDelayMillis=" + maxBatchDelayMillis
-                + ", metricsEveryNSteps=" + metricsEveryNSteps + ", snapshotEverySteps=" + snapshotEverySteps
+                + ", metricsEverySteps=" + metricsEverySteps + ", snapshotEverySteps=" + snapshotEverySteps
                 + ", snapshotIntervalMillis=" + snapshotIntervalMillis + ", seed=" + seed + ", warmStarts="
                 + warmStarts.keySet() + (defaultWarmStart != null ? " + default" : "") + "}";
     }
@@ -245,18 +205,18 @@ public final class OnlineTrainerConfig implements Serializable {
         private String model;
         private String optimizer;
         private String earlyStopping;
-        private int batchSize = DEFAULT_BATCH_SIZE;
-        private Duration maxBatchDelay;
-        private int metricsEveryNSteps = 1;
-        private long snapshotEverySteps;
-        private Duration snapshotInterval;
-        private boolean snapshotOnEarlyStop = true;
-        private boolean snapshotAtEndOfInput = true;
-        private boolean includeOptimizerState = true;
-        private long seed;
+        private int batchSize = TrainerOption.BATCH_SIZE.defaultValue();
+        private Duration maxBatchDelay = millisOrNull(TrainerOption.MAX_BATCH_DELAY_MS.defaultValue());
+        private int metricsEverySteps = TrainerOption.METRICS_EVERY_STEPS.defaultValue();
+        private long snapshotEverySteps = TrainerOption.SNAPSHOT_EVERY_STEPS.defaultValue();
+        private Duration snapshotInterval = millisOrNull(TrainerOption.SNAPSHOT_INTERVAL_MS.defaultValue());
+        private boolean snapshotOnEarlyStop = TrainerOption.SNAPSHOT_ON_EARLY_STOP.defaultValue();
+        private boolean snapshotAtEndOfInput = TrainerOption.SNAPSHOT_AT_END_OF_INPUT.defaultValue();
+        private boolean includeOptimizerState = TrainerOption.INCLUDE_OPTIMIZER_STATE.defaultValue();
+        private long seed = TrainerOption.SEED.defaultValue();
         private byte[] defaultWarmStart;
         private final TreeMap<String, byte[]> warmStarts = new TreeMap<>();
-        private int maxCachedModels = DEFAULT_MAX_CACHED_MODELS;
+        private int maxCachedModels = TrainerOption.MAX_CACHED_MODELS.defaultValue();
 
         private Builder() {}
 
@@ -304,9 +264,21 @@ public final class OnlineTrainerConfig implements Serializable {
             return this;
         }
 
-        public Builder metricsEveryNSteps(int n) {
-            this.metricsEveryNSteps = n;
+        /** Flush a partial batch this many ms after its first row; 0 = never (the job YAML's form). */
+        public Builder maxBatchDelayMs(long millis) {
+            this.maxBatchDelay = millisOrNull(TrainerOption.MAX_BATCH_DELAY_MS.check(millis));
             return this;
+        }
+
+        public Builder metricsEverySteps(int n) {
+            this.metricsEverySteps = n;
+            return this;
+        }
+
+        /** @deprecated renamed to {@link #metricsEverySteps(int)}, the job YAML's name. */
+        @Deprecated
+        public Builder metricsEveryNSteps(int n) {
+            return metricsEverySteps(n);
         }
 
         /** Snapshot whenever the model version is a multiple of {@code n}; 0 = off. */
@@ -318,6 +290,12 @@ public final class OnlineTrainerConfig implements Serializable {
         /** Processing-time snapshot period per key; null = off. */
         public Builder snapshotInterval(Duration interval) {
             this.snapshotInterval = interval;
+            return this;
+        }
+
+        /** Processing-time snapshot period per key in ms; 0 = off (the job YAML's form). */
+        public Builder snapshotIntervalMs(long millis) {
+            this.snapshotInterval = millisOrNull(TrainerOption.SNAPSHOT_INTERVAL_MS.check(millis));
             return this;
         }
 
@@ -385,93 +363,36 @@ public final class OnlineTrainerConfig implements Serializable {
         }
 
         public OnlineTrainerConfig build() {
-            if (model == null || model.isBlank()) {
-                throw new IllegalArgumentException("model: a model specification is required");
-            }
-            if (optimizer == null || optimizer.isBlank()) {
-                throw new IllegalArgumentException("optimizer: an optimizer specification is required");
-            }
-            ModelSpec m = SpecParser.model(readTree("model", model));
-            OptimizerSpec o = SpecParser.optimizer(readTree("optimizer", optimizer));
-            EarlyStoppingSpec es = earlyStopping == null || earlyStopping.isBlank() ? null
-                    : SpecParser.earlyStopping(readTree("earlyStopping", earlyStopping), "earlyStopping");
-            if (batchSize < 1) {
-                throw new IllegalArgumentException("batchSize: must be >= 1, got " + batchSize);
-            }
+            TrainerSpecs specs = TrainerSpecs.parse(model, optimizer, earlyStopping);
+            ModelSpec m = specs.model();
+            TrainerOption.BATCH_SIZE.check(batchSize);
             boolean bn = m.layers().stream().anyMatch(l -> l instanceof LayerSpec.BatchNormalization);
             if (bn && batchSize < 2) {
                 throw new IllegalArgumentException("batchSize: a model with BatchNormalization needs batchSize >= 2"
                         + " (a 1-row batch has zero variance), got " + batchSize);
             }
-            if (maxBatchDelay != null && (maxBatchDelay.isNegative() || maxBatchDelay.isZero())) {
-                throw new IllegalArgumentException("maxBatchDelay: must be positive, got " + maxBatchDelay);
-            }
-            if (metricsEveryNSteps < 1) {
-                throw new IllegalArgumentException("metricsEveryNSteps: must be >= 1, got " + metricsEveryNSteps);
-            }
-            if (snapshotEverySteps < 0) {
-                throw new IllegalArgumentException("snapshotEverySteps: must be >= 0 (0 = off), got "
-                        + snapshotEverySteps);
-            }
-            if (snapshotInterval != null && (snapshotInterval.isNegative() || snapshotInterval.isZero())) {
-                throw new IllegalArgumentException("snapshotInterval: must be positive, got " + snapshotInterval);
-            }
-            if (maxCachedModels < 1) {
-                throw new IllegalArgumentException("maxCachedModels: must be >= 1, got " + maxCachedModels);
-            }
-            Trainer trainer = new Trainer(m, o, es);
-            byte[] def = defaultWarmStart == null ? null : normalizeWarmStart("defaultWarmStart", trainer, defaultWarmStart);
+            positive("maxBatchDelay", maxBatchDelay);
+            TrainerOption.METRICS_EVERY_STEPS.check(metricsEverySteps);
+            TrainerOption.SNAPSHOT_EVERY_STEPS.check(snapshotEverySteps);
+            positive("snapshotInterval", snapshotInterval);
+            TrainerOption.MAX_CACHED_MODELS.check(maxCachedModels);
+            Trainer trainer = new Trainer(m, specs.optimizer(), specs.earlyStopping());
+            byte[] def = defaultWarmStart == null ? null : WarmStartStates.normalize("defaultWarmStart", trainer, defaultWarmStart);
             TreeMap<String, byte[]> per = new TreeMap<>();
             for (Map.Entry<String, byte[]> e : warmStarts.entrySet()) {
-                per.put(e.getKey(), normalizeWarmStart("warmStart[" + e.getKey() + "]", trainer, e.getValue()));
+                per.put(e.getKey(), WarmStartStates.normalize("warmStart[" + e.getKey() + "]", trainer, e.getValue()));
             }
-            return new OnlineTrainerConfig(this, m, o, es, def, per);
+            return new OnlineTrainerConfig(this, specs, def, per);
         }
 
-        private static com.fasterxml.jackson.databind.JsonNode readTree(String field, String text) {
-            try {
-                return SpecParser.readTree(text);
-            } catch (SpecException e) {
-                throw new SpecException(field, e.problem());
+        private static void positive(String field, Duration d) {
+            if (d != null && (d.isNegative() || d.isZero())) {
+                throw new IllegalArgumentException(field + ": must be positive, got " + d);
             }
         }
 
-        /**
-         * Checks a warm start against the model and optimizer. A state without optimizer slots
-         * (weights only) gets the optimizer's fresh slots, keeping version, examples seen, last
-         * loss and RNG state.
-         */
-        static byte[] normalizeWarmStart(String field, Trainer trainer, byte[] bytes) {
-            ModelState s;
-            try {
-                s = ModelStateCodec.decode(bytes);
-            } catch (StateFormatException e) {
-                throw new IllegalArgumentException(field + ": not a valid model state: " + e.getMessage(), e);
-            }
-            var layout = trainer.network().layout();
-            if (s.weights().length != layout.size()) {
-                throw new IllegalArgumentException(field + ": state has " + s.weights().length
-                        + " weight arrays, the model has " + layout.size());
-            }
-            for (int v = 0; v < layout.size(); v++) {
-                if (s.weights()[v].length != layout.get(v).size()) {
-                    throw new IllegalArgumentException(field + ": variable " + v + " (" + layout.get(v).name()
-                            + " of layer " + layout.get(v).layer() + ") has " + s.weights()[v].length
-                            + " values, the model " + layout.get(v).size());
-                }
-            }
-            if (trainer.optimizerStateFits(s)) {
-                return bytes.clone();
-            }
-            boolean noSlots = true;
-            for (float[][] sl : s.slots()) {
-                noSlots &= sl.length == 0;
-            }
-            if (!noSlots) {
-                throw new IllegalArgumentException(field + ": the state's optimizer slots do not match optimizer '"
-                        + trainer.optimizer().spec().type() + "' (use a weights-only state to switch optimizers)");
-            }
-            return ModelStateCodec.encode(trainer.withFreshOptimizer(s));
+        private static Duration millisOrNull(long millis) {
+            return millis > 0 ? Duration.ofMillis(millis) : null;
         }
     }
 }

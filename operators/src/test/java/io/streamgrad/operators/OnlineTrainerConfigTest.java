@@ -22,8 +22,8 @@ class OnlineTrainerConfigTest {
                 .hasMessageStartingWith("batchSize:").hasMessageContaining("BatchNormalization");
         assertThatThrownBy(() -> TestSupport.linear(2).maxBatchDelay(Duration.ZERO).build())
                 .hasMessageStartingWith("maxBatchDelay:");
-        assertThatThrownBy(() -> TestSupport.linear(2).metricsEveryNSteps(0).build())
-                .hasMessageStartingWith("metricsEveryNSteps:");
+        assertThatThrownBy(() -> TestSupport.linear(2).metricsEverySteps(0).build())
+                .hasMessageStartingWith("metricsEverySteps:");
         assertThatThrownBy(() -> TestSupport.linear(2).snapshotEverySteps(-1).build())
                 .hasMessageStartingWith("snapshotEverySteps:");
         assertThatThrownBy(() -> TestSupport.linear(2).snapshotInterval(Duration.ofSeconds(-1)).build())
@@ -58,6 +58,17 @@ class OnlineTrainerConfigTest {
         assertThat(back.warmStartFor("k")).isEqualTo(c.warmStartFor("k"));
         assertThat(back.warmStartFor("other")).isNull();
         assertThat(back.seedFor("k")).isEqualTo(c.seedFor("k"));
+    }
+
+    @Test
+    void builderDefaultsAreTheOptionDefinitions() {
+        OnlineTrainerConfig c = OnlineTrainerConfig.builder().model(TestSupport.LINEAR_MODEL).optimizer(TestSupport.SGD).build();
+        for (TrainerOption<?> o : TrainerOption.ALL) {
+            assertThat(o.valueIn().apply(c)).as(o.name()).isEqualTo(o.defaultValue());
+        }
+        assertThat(TestSupport.linear(2).metricsEveryNSteps(3).build().metricsEverySteps()).isEqualTo(3);
+        assertThat(TestSupport.linear(2).maxBatchDelayMs(0).build().maxBatchDelayMillis()).isZero();
+        assertThat(TestSupport.linear(2).snapshotIntervalMs(250).build().snapshotIntervalMillis()).isEqualTo(250);
     }
 
     @Test

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamgrad.jobs.config.InputFormat;
+import io.streamgrad.jobs.config.InputFormat.KeySource;
+import io.streamgrad.jobs.config.InputFormat.LabelEncoding;
 import io.streamgrad.model.spec.LossKind;
 import io.streamgrad.model.spec.ModelSpec;
 import io.streamgrad.operators.DeadLetter;
@@ -115,15 +117,15 @@ public final class ExampleParser implements Serializable {
             throw new Reject(recordKey, "expected a JSON object");
         }
         String key = switch (format.keyFrom()) {
-            case "recordKey" -> recordKey;
-            case "constant" -> format.constantKey();
+            case RECORD_KEY -> recordKey;
+            case CONSTANT -> format.constantKey();
             default -> {
                 JsonNode k = n.get(format.keyField());
                 yield k == null || k.isNull() || !k.isValueNode() ? null : k.asText();
             }
         };
         if (key == null || key.isEmpty()) {
-            throw new Reject(recordKey, format.keyFrom().equals("recordKey") ? "model key: the Kafka record has no key"
+            throw new Reject(recordKey, format.keyFrom() == KeySource.RECORD_KEY ? "model key: the Kafka record has no key"
                     : "model key: field '" + format.keyField() + "' is missing");
         }
         checkKeyLength(key);
@@ -191,12 +193,12 @@ public final class ExampleParser implements Serializable {
         }
         List<String> cols = split(line, format.csvDelimiter());
         String key = switch (format.keyFrom()) {
-            case "recordKey" -> recordKey;
-            case "constant" -> format.constantKey();
+            case RECORD_KEY -> recordKey;
+            case CONSTANT -> format.constantKey();
             default -> format.keyColumn() < cols.size() ? cols.get(format.keyColumn()).strip() : null;
         };
         if (key == null || key.isEmpty()) {
-            throw new Reject(recordKey, format.keyFrom().equals("recordKey") ? "model key: the Kafka record has no key"
+            throw new Reject(recordKey, format.keyFrom() == KeySource.RECORD_KEY ? "model key: the Kafka record has no key"
                     : "model key: column " + format.keyColumn() + " is missing");
         }
         checkKeyLength(key);
@@ -255,8 +257,8 @@ public final class ExampleParser implements Serializable {
         int lastEnd = line.indexOf(delimiter, lastStart);
         bounds[needed] = (lastEnd < 0 ? len : lastEnd) + 1;
         String key = switch (format.keyFrom()) {
-            case "recordKey" -> recordKey;
-            case "constant" -> format.constantKey();
+            case RECORD_KEY -> recordKey;
+            case CONSTANT -> format.constantKey();
             default -> cellText(line, bounds, format.keyColumn());
         };
         if (key == null || key.isEmpty() || key.length() > MAX_KEY_CHARS) {
@@ -442,10 +444,10 @@ public final class ExampleParser implements Serializable {
      * (one-hot for categorical cross-entropy) or a value; vectors: one value per output.
      */
     private float[] target(String key, String field, List<String> cells, boolean vector) throws Reject {
-        String enc = format.labelEncoding();
+        LabelEncoding enc = format.labelEncoding();
         boolean categorical = loss == LossKind.CATEGORICAL_CROSSENTROPY;
-        if (vector || enc.equals("oneHot")) {
-            if (enc.equals("index")) {
+        if (vector || enc == LabelEncoding.ONE_HOT) {
+            if (enc == LabelEncoding.INDEX) {
                 throw new Reject(key, field + ": expected a class index, got " + cells.size() + " values");
             }
             if (cells.size() != outputDim) {
@@ -455,7 +457,7 @@ public final class ExampleParser implements Serializable {
             for (int i = 0; i < outputDim; i++) {
                 y[i] = number(key, field + "[" + i + "]", cells.get(i));
             }
-            if (categorical || enc.equals("oneHot")) {
+            if (categorical || enc == LabelEncoding.ONE_HOT) {
                 checkOneHot(key, field, y);
             } else if (loss == LossKind.BINARY_CROSSENTROPY) {
                 for (int i = 0; i < outputDim; i++) {
@@ -466,7 +468,7 @@ public final class ExampleParser implements Serializable {
         }
         String cell = cells.get(0).strip();
         int classIndex = format.classes().indexOf(cell);
-        boolean asIndex = categorical || enc.equals("index") || classIndex >= 0;
+        boolean asIndex = categorical || enc == LabelEncoding.INDEX || classIndex >= 0;
         if (asIndex && (categorical || loss == LossKind.BINARY_CROSSENTROPY)) {
             int classes = categorical ? outputDim : 2;
             int c = classIndex >= 0 ? classIndex : classIndex(key, field, cell, classes);

@@ -47,7 +47,7 @@ public class JobConfigTest {
     @Test
     void defaultsAndValues() {
         JobConfig c = parse();
-        assertThat(c.kafka().deliveryGuarantee()).isEqualTo("exactly-once");
+        assertThat(c.kafka().deliveryGuarantee()).isEqualTo(Kafka.DeliveryGuarantee.EXACTLY_ONCE);
         assertThat(c.kafka().transactionalIdPrefix()).isEqualTo("streamgrad-online-training");
         assertThat(c.topics().snapshots()).isEqualTo("streamgrad-snapshots");
         assertThat(c.input().jsonFeatures()).isEqualTo("x");
@@ -64,9 +64,57 @@ public class JobConfigTest {
                 "earlyStopping={patience: 3}", "input.label.classes=[a, b, c]");
         assertThat(c.training().batchSize()).isEqualTo(8);
         assertThat(c.model().inputWidthOf(1)).isEqualTo(16);
-        assertThat(c.kafka().deliveryGuarantee()).isEqualTo("at-least-once");
+        assertThat(c.kafka().deliveryGuarantee()).isEqualTo(Kafka.DeliveryGuarantee.AT_LEAST_ONCE);
         assertThat(c.earlyStopping().patience()).isEqualTo(3);
         assertThat(c.input().classes()).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void overridesAcceptJsonPointers() {
+        JobConfig c = parse("/training/batchSize=16", "/model/layers/0/units=8", "/kafka/properties/ssl.truststore.type=PKCS12",
+                "/input/label/classes=[a, b, c]", "/earlyStopping={patience: 2}");
+        assertThat(c.training().batchSize()).isEqualTo(16);
+        assertThat(c.model().inputWidthOf(1)).isEqualTo(8);
+        assertThat(c.kafka().properties()).containsEntry("ssl.truststore.type", "PKCS12");
+        assertThat(c.input().classes()).containsExactly("a", "b", "c");
+        assertThat(c.earlyStopping().patience()).isEqualTo(2);
+        assertThatThrownBy(() -> parse("model.layers[7].units=3")).hasMessageStartingWith("model.layers[7].units: index [7] is out of range");
+        assertThatThrownBy(() -> parse("training..batchSize=3")).hasMessageStartingWith("training..batchSize: is not a valid override path");
+    }
+
+    @Test
+    void bindingErrorsSayWhatIsExpected() {
+        assertThatThrownBy(() -> parse("kafka.startingOffsets=yesterday")).hasMessage(
+                "kafka.startingOffsets: unknown value 'yesterday', expected one of earliest, latest, committedOrEarliest");
+        assertThatThrownBy(() -> parse("training.batchSize=many")).hasMessage("training.batchSize: must be an integer, got many");
+        assertThatThrownBy(() -> parse("training.batchSize=2.5")).hasMessage("training.batchSize: must be an integer, got 2.5");
+        assertThatThrownBy(() -> parse("training.batchSize=0")).hasMessage("training.batchSize: must be >= 1, got 0");
+        assertThatThrownBy(() -> parse("snapshots.onEarlyStop=maybe")).hasMessage("snapshots.onEarlyStop: must be true or false, got maybe");
+        assertThatThrownBy(() -> parse("topics.extra=x"))
+                .hasMessage("topics.extra: unknown field (known: deadLetters, input, metrics, snapshots)");
+        assertThatThrownBy(() -> parse("training=5")).hasMessage("training: must be a mapping");
+        assertThatThrownBy(() -> parse("kafka.properties.a={b: [1]}"))
+                .hasMessage("kafka.properties.a.b: must be a string, number or boolean");
+    }
+
+    @Test
+    void choicesAreEnums() {
+        JobConfig c = parse("kafka.startingOffsets=latest", "input.label.encoding=oneHot", "input.key.from=recordKey");
+        assertThat(c.kafka().startingOffsets()).isEqualTo(Kafka.StartingOffsets.LATEST);
+        assertThat(c.input().labelEncoding()).isEqualTo(InputFormat.LabelEncoding.ONE_HOT);
+        assertThat(c.input().keyFrom()).isEqualTo(InputFormat.KeySource.RECORD_KEY);
+        assertThat(c.input().format()).isEqualTo(InputFormat.Format.JSON);
+        assertThat(c.warmStart().source()).isEqualTo(WarmStart.Source.NONE);
+        assertThat(c.warmStart().topic()).isEqualTo("streamgrad-snapshots");
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"regression", "binary", "multiclass"})
+    void theShippedExamplesLoad(String name) throws Exception {
+        try (var in = JobConfigTest.class.getClassLoader().getResourceAsStream("examples/" + name + ".yaml")) {
+            JobConfig c = JobConfig.parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), List.of());
+            assertThat(c.describe()).startsWith("job ");
+        }
     }
 
     @Test
@@ -187,7 +235,7 @@ public class JobConfigTest {
     void exactlyOnceNeedsCheckpointing() {
         assertThatThrownBy(() -> parse("checkpointing.intervalMs=0", "kafka.deliveryGuarantee=exactly-once"))
                 .hasMessageStartingWith("kafka.deliveryGuarantee: exactly-once needs checkpointing");
-        assertThat(parse("checkpointing.intervalMs=0").kafka().deliveryGuarantee()).isEqualTo("at-least-once");
+        assertThat(parse("checkpointing.intervalMs=0").kafka().deliveryGuarantee()).isEqualTo(Kafka.DeliveryGuarantee.AT_LEAST_ONCE);
     }
 
     @Test

@@ -1,0 +1,22 @@
+package io.streamgrad.jobs.config;
+
+import io.streamgrad.operators.OnlineTrainerConfig;
+import io.streamgrad.operators.TrainerOption;
+
+/**
+ * The {@code training} section: mini-batching, seed and metric aggregation. Names, defaults and
+ * checks are the operator's own ({@link TrainerOption}).
+ */
+public record Training(Integer batchSize, Long maxBatchDelayMs, Long seed, Integer metricsEverySteps) {
+    public Training {
+        batchSize = Checks.option(TrainerOption.BATCH_SIZE, batchSize);
+        maxBatchDelayMs = Checks.option(TrainerOption.MAX_BATCH_DELAY_MS, maxBatchDelayMs);
+        seed = Checks.option(TrainerOption.SEED, seed);
+        metricsEverySteps = Checks.option(TrainerOption.METRICS_EVERY_STEPS, metricsEverySteps);
+    }
+
+    /** Copies this section into the operator's builder. */
+    public OnlineTrainerConfig.Builder applyTo(OnlineTrainerConfig.Builder b) {
+        return b.batchSize(batchSize).maxBatchDelayMs(maxBatchDelayMs).seed(seed).metricsEverySteps(metricsEverySteps);
+    }
+}
