@@ -108,12 +108,28 @@ class CaseComparatorTest {
 
     @Test
     void nonFiniteNumberFails() throws IOException {
-        Files.writeString(results.resolve("sgd_basic.json"),
-                Files.readString(results.resolve("sgd_basic.json")).replaceFirst("\"losses\":\\[[^,\\]]+", "\"losses\":[NaN"));
+        // a bare NaN token, as Python's json module writes it
+        Path file = results.resolve("sgd_basic.json");
+        String text = Files.readString(file);
+        Files.writeString(file, text.replaceFirst("\"losses\":\\[[^,\\]]+", "\"losses\":[NaN"));
 
         Run run = compare();
 
         assertThat(run.lines).anySatisfy(l -> assertThat(l).startsWith("FAIL sgd_basic: losses[0], actual NaN"));
+    }
+
+    @Test
+    void casesInSubfoldersAreFound(@TempDir Path tree) throws IOException {
+        Path nested = Files.createDirectories(tree.resolve("optimizers/sgd"));
+        Files.copy(cases.resolve("sgd_basic.json"), nested.resolve("sgd_basic.json"));
+        Files.copy(cases.resolve("adam_basic.json"), tree.resolve("adam_basic.json"));
+
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int failed = CaseComparator.compare(tree, results, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+
+        assertThat(failed).isZero();
+        assertThat(bytes.toString(StandardCharsets.UTF_8).lines())
+                .containsExactly("PASS adam_basic", "PASS sgd_basic", "2 passed, 0 failed");
     }
 
     @Test
