@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Independent float64 reference implementation ("oracle") of the StreamGrad
-training semantics (shared/spec/semantics.md, Keras 3 rules), used to generate
+training semantics (docs/semantics.md, Keras 3 rules), used to generate
 the extended conformance cases in src/test/resources/conformance-extended/.
 
 Standard library + numpy only.  Written from the spec (and the cited Keras
@@ -14,8 +14,8 @@ Usage:
     python3 oracle.py --mutants CASES_DIR    run deliberately wrong variants of the
                                              rules and report which cases catch them
 Options:
-    --public DIR    public cases directory (default: ../../../../../shared/conformance/cases
-                    relative to this file, i.e. /work/shared/conformance/cases)
+    --public DIR    public cases directory (default: ../resources/conformance/public
+                    relative to this file)
 
 What the generator does for every case:
   * builds the inputs with a fixed numpy seed (rounded decimals, so the JSON
@@ -42,8 +42,7 @@ import numpy as np
 
 EPS_KERAS = 1e-7
 HERE = os.path.dirname(os.path.abspath(__file__))
-DEFAULT_PUBLIC = os.path.normpath(os.path.join(HERE, "..", "..", "..", "..", "..",
-                                               "shared", "conformance", "cases"))
+DEFAULT_PUBLIC = os.path.normpath(os.path.join(HERE, "..", "resources", "conformance", "public"))
 
 
 class OracleError(Exception):

@@ -23,7 +23,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Replays conformance cases ({@code streamgrad-case/1}, see {@code shared/conformance/README.md}):
+ * Replays conformance cases ({@code streamgrad-case/1}, see {@code docs/conformance.md}):
  * builds the model and optimizer from the case, loads its initial weights, runs every step with
  * the given dropout masks, and writes the losses, learning rates, final weights and inference
  * outputs as the result file the comparator reads.

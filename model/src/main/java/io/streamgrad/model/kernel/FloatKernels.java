@@ -4,7 +4,7 @@ package io.streamgrad.model.kernel;
  * Float32 kernels of the training hot paths, row-major storage. Every implementation keeps a
  * fixed summation order for given shapes, so results are deterministic per implementation;
  * implementations may differ from each other in the last bits (FMA vs separate rounding, lane
- * order), always well inside the conformance tolerances ({@code spec/semantics.md} §9).
+ * order), always well inside the conformance tolerances ({@code docs/semantics.md} §9).
  * Implementations are stateless and thread-safe; scratch space is passed in by the caller.
  * None allocates.
  */

@@ -15,7 +15,7 @@ import io.streamgrad.model.util.SplitMix64;
 
 /**
  * Trains models of one specification with one optimizer, Keras-exactly
- * ({@code spec/semantics.md} §1): forward in training mode with the pre-update weights, loss =
+ * ({@code docs/semantics.md} §1): forward in training mode with the pre-update weights, loss =
  * data loss + penalties (reported before the update), backward, then the optimizer with the
  * learning rate of the current counter. The trainer holds buffers only; every model's numbers
  * live in its {@link ModelState}, so one trainer serves any number of models (e.g. all keys of a

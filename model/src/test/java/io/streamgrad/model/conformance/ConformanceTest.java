@@ -24,12 +24,12 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Replays the conformance cases ({@code streamgrad-case/1}) with {@link CaseReplayer} and compares
- * the result exactly like {@code shared/conformance/compare.py}: every number of the expected
- * losses, learningRates, finalState and inference.y must satisfy
+ * the result by the rules of {@code docs/conformance.md} (those of {@link CaseComparator}): every
+ * number of the expected losses, learningRates, finalState and inference.y must satisfy
  * {@code |actual - expected| <= atol + rtol*|expected|}, shapes and keys must match.
  *
- * <p>Public cases live in {@code conformance/public/} (copies of {@code shared/conformance/cases});
- * every {@code *.json} under {@code conformance-extended/} (if that folder exists) is replayed too.
+ * <p>Public cases live in {@code conformance/public/}; every {@code *.json} under
+ * {@code conformance-extended/} (if that folder exists) is replayed too.
  */
 class ConformanceTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();

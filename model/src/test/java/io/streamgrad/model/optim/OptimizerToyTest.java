@@ -9,7 +9,7 @@ import io.streamgrad.model.spec.ScheduleSpec;
 import org.junit.jupiter.api.Test;
 
 /**
- * The toy results of {@code semantics.md} §10: one scalar variable {@code var = 1}, loss
+ * The toy results of {@code docs/semantics.md} §10: one scalar variable {@code var = 1}, loss
  * {@code var²/2}, so the gradient equals the variable. Expected values are the oracle's float64
  * results; the engine computes in float32, so they must agree within float32 rounding.
  */
