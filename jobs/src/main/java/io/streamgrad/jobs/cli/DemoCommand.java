@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamgrad.jobs.OnlineTrainingJob;
 import io.streamgrad.jobs.config.JobConfig;
 import io.streamgrad.jobs.demo.SyntheticStream;
+import io.streamgrad.jobs.local.LocalFlink;
+import io.streamgrad.jobs.local.WebUi;
 import io.streamgrad.jobs.kafka.EmbeddedKafkaBroker;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
@@ -21,7 +24,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -145,14 +147,8 @@ final class DemoCommand implements Command {
         }, "streamgrad-demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            Configuration fc = new Configuration();
-            StreamExecutionEnvironment env;
-            if (webUi > 0) {
-                fc.set(RestOptions.PORT, webUi);
-                env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(fc);
-            } else {
-                env = StreamExecutionEnvironment.createLocalEnvironment(cfg.parallelism(), fc);
-            }
+            Optional<WebUi> ui = webUi > 0 ? Optional.of(WebUi.onLoopback(webUi)) : Optional.empty();
+            StreamExecutionEnvironment env = LocalFlink.environment(cfg.parallelism(), ui, new Configuration());
             OnlineTrainingJob.build(env, cfg, Map.of());
             job[0] = env.executeAsync(cfg.jobName());
 

@@ -3,12 +3,14 @@ package io.streamgrad.jobs.cli;
 import io.streamgrad.jobs.OnlineTrainingJob;
 import io.streamgrad.jobs.WarmStarts;
 import io.streamgrad.jobs.config.JobConfig;
+import io.streamgrad.jobs.local.LocalFlink;
+import io.streamgrad.jobs.local.WebUi;
 import java.io.File;
 import java.io.PrintStream;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /** {@code run --config FILE}: the online training job, locally or on a remote Flink cluster. */
@@ -46,7 +48,7 @@ final class RunCommand implements Command {
 
     @Override
     public int run(List<String> argv, PrintStream out, PrintStream err) throws Exception {
-        Args a = Args.parse(argv, Set.of("config", "set", "web-ui", "jobmanager"), Set.of("validate"));
+        Args a = Args.parse(argv, Set.of("config", "set", "web-ui", "web-ui-address", "jobmanager"), Set.of("validate"));
         if (!a.positional.isEmpty()) {
             throw new UsageException("unexpected argument " + a.positional.get(0));
         }
@@ -70,13 +72,11 @@ final class RunCommand implements Command {
             String jar = new File(RunCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getPath();
             env = StreamExecutionEnvironment.createRemoteEnvironment(jm.substring(0, colon),
                     Integer.parseInt(jm.substring(colon + 1)), jar);
-        } else if (a.get("web-ui", null) != null) {
-            Configuration c = new Configuration();
-            c.set(RestOptions.PORT, (int) a.number("web-ui", 8081));
-            env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(c);
-            out.println("Flink web UI: http://localhost:" + a.get("web-ui", "8081"));
         } else {
-            env = StreamExecutionEnvironment.getExecutionEnvironment();
+            Optional<WebUi> ui = a.get("web-ui", null) == null ? Optional.empty()
+                    : Optional.of(new WebUi(a.get("web-ui-address", WebUi.LOOPBACK), (int) a.number("web-ui", 8081)).resolved());
+            env = LocalFlink.environment(cfg.parallelism(), ui, new Configuration());
+            ui.ifPresent(u -> out.println("Flink web UI: " + u.url()));
         }
         io.streamgrad.jobs.kafka.KafkaPreflight.check(cfg);
         OnlineTrainingJob.build(env, cfg, WarmStarts.load(cfg));
