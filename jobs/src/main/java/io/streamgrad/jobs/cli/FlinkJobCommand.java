@@ -20,7 +20,7 @@ import picocli.CommandLine.ParameterException;
 @Command(name = "streamgrad-flink-job", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Submits the online training job to the Flink cluster that runs this jar:",
                 "Kafka input topic -> parse -> one model per key -> Kafka topics for metrics, snapshots and dead letters."},
-        footer = "%nExample: flink run streamgrad-flink-job.jar --config job.yaml --set training.batchSize=64")
+        footer = "%nExample: flink run streamgrad-flink-job.jar --config job.yaml")
 public final class FlinkJobCommand {
     @Mixin
     private JobOptions job;

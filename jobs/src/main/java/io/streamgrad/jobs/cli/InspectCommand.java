@@ -25,8 +25,8 @@ import picocli.CommandLine.Parameters;
 /** {@code inspect}: snapshot(s) -> readable JSON summary. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         customSynopsis = {"streamgrad inspect FILE [--key=KEY] [--weights]",
-                "       streamgrad inspect --topic=TOPIC --bootstrap=HOST:PORT [--key=KEY] [--weights]"
-                        + " [--property=K=V]..."},
+                "       streamgrad inspect --topic=TOPIC --bootstrap=HOST:PORT [--key=KEY]",
+                "                          [--weights] [--property=K=V]..."},
         description = {"Print a readable JSON summary of model snapshots (from a file or a snapshot topic).",
                 "",
                 "FILE holds one streamgrad-snapshot/1 JSON document, a JSON array of them, or JSON lines (what "
