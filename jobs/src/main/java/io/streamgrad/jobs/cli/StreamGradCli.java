@@ -54,6 +54,8 @@ public final class StreamGradCli implements Callable<Integer> {
         cl.setOverwrittenOptionsAllowed(true); // as before: the last of a repeated single-value option wins
         cl.setParameterExceptionHandler(FailureHandlers::usageError);
         cl.setExecutionExceptionHandler(FailureHandlers::runtimeFailure);
+        // every subcommand's --version reports the same (not inherited: INHERIT would also copy the footer)
+        cl.getSubcommands().values().forEach(sub -> sub.getCommandSpec().versionProvider(new VersionProvider()));
         return cl;
     }
 

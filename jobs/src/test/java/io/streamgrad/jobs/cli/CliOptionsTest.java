@@ -39,6 +39,9 @@ class CliOptionsTest {
         assertThat(cli("--version")).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("streamgrad " + VersionProvider.version());
         assertThat(VersionProvider.version()).isNotEqualTo("unknown").doesNotContain("${");
+        out.reset();
+        assertThat(cli("run", "--version")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("streamgrad " + VersionProvider.version());
     }
 
     @ParameterizedTest
