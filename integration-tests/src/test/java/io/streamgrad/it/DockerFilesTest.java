@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.streamgrad.jobs.OnlineTrainingJob;
+import io.streamgrad.jobs.cli.JobOptions;
 import io.streamgrad.jobs.config.JobConfig;
 import io.streamgrad.jobs.input.ExampleParser;
 import io.streamgrad.jobs.input.ParseResult;
@@ -68,9 +69,8 @@ class DockerFilesTest {
     }
 
     static JobConfig jobConfig(Map<String, Path> copies, List<String> args) {
-        OnlineTrainingJob.Invocation inv = OnlineTrainingJob.Invocation.parse(args);
-        assertThat(inv.rest()).isEmpty();
-        return JobConfig.load(inRepo(copies, inv.config()), inv.overrides());
+        JobOptions options = JobOptions.parse(args); // the entry point's own parser: anything else is an error
+        return JobConfig.load(inRepo(copies, options.config()), options.overrides());
     }
 
     @Test

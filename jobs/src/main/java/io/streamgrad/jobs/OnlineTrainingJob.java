@@ -1,12 +1,12 @@
 package io.streamgrad.jobs;
 
+import io.streamgrad.jobs.cli.FlinkJobCommand;
 import io.streamgrad.jobs.config.ConfigException;
 import io.streamgrad.jobs.config.JobConfig;
 import io.streamgrad.jobs.input.ExampleParser;
 import io.streamgrad.jobs.input.ParseResult;
 import io.streamgrad.jobs.input.ParsingDeserializer;
 import io.streamgrad.jobs.input.SplitParsed;
-import io.streamgrad.jobs.kafka.KafkaPreflight;
 import io.streamgrad.jobs.sink.RecordSizes;
 import io.streamgrad.jobs.sink.Serializers;
 import io.streamgrad.model.snapshot.ModelSnapshot;
@@ -18,6 +18,7 @@ import io.streamgrad.operators.OnlineTrainerConfig;
 import io.streamgrad.operators.OnlineTraining;
 import io.streamgrad.operators.SnapshotRecord;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,8 +46,8 @@ import org.slf4j.LoggerFactory;
  * key, value = {@code streamgrad-snapshot/1} JSON) and dead letters.
  *
  * <p>Entry point for {@code flink run} / application mode:
- * {@code OnlineTrainingJob --config job.yaml [--set path=value ...]}; {@code --config} also takes
- * {@code classpath:examples/regression.yaml}.
+ * {@code OnlineTrainingJob --config job.yaml [--set path=value ...]}, parsed by
+ * {@link FlinkJobCommand}; {@code --config} also takes {@code classpath:examples/regression.yaml}.
  */
 public final class OnlineTrainingJob {
     private static final Logger LOG = LoggerFactory.getLogger(OnlineTrainingJob.class);
@@ -55,45 +56,9 @@ public final class OnlineTrainingJob {
 
     private OnlineTrainingJob() {}
 
+    /** {@code flink run} / application-mode entry point; the options are those of {@code streamgrad run}. */
     public static void main(String[] args) throws Exception {
-        Invocation inv = Invocation.parse(List.of(args));
-        JobConfig cfg = inv.load();
-        KafkaPreflight.check(cfg); // wrong credentials fail the submission, not a restarting job
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        build(env, cfg, WarmStarts.load(cfg));
-        env.execute(cfg.jobName());
-    }
-
-    /** {@code --config FILE} and {@code --set path=value} arguments. */
-    public record Invocation(String config, List<String> overrides, List<String> rest) {
-        public static Invocation parse(List<String> args) {
-            String config = null;
-            List<String> sets = new ArrayList<>();
-            List<String> rest = new ArrayList<>();
-            for (int i = 0; i < args.size(); i++) {
-                String a = args.get(i);
-                if ((a.equals("--config") || a.equals("-c")) && i + 1 < args.size()) {
-                    config = args.get(++i);
-                } else if (a.startsWith("--config=")) {
-                    config = a.substring("--config=".length());
-                } else if (a.equals("--set") && i + 1 < args.size()) {
-                    sets.add(args.get(++i));
-                } else if (a.startsWith("--set=")) {
-                    sets.add(a.substring("--set=".length()));
-                } else {
-                    rest.add(a);
-                }
-            }
-            return new Invocation(config, sets, rest);
-        }
-
-        public JobConfig load() {
-            if (config == null) {
-                throw new ConfigException("--config", "a configuration file is required (e.g. --config job.yaml"
-                        + " or --config classpath:examples/regression.yaml)");
-            }
-            return loadConfig(config, overrides);
-        }
+        FlinkJobCommand.main(args);
     }
 
     /** Loads a configuration from a path or {@code classpath:RESOURCE}. */

@@ -20,71 +20,71 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code bench}: full training steps (forward, loss, backward, optimizer) on synthetic data,
  * one independent model per thread; prints one JSON line per run.
  */
-final class BenchCommand implements Command {
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Benchmark full training steps (W1/W2/W3 or --config) and print JSON lines.",
+                "",
+                "Times full training steps (forward, loss, backward, optimizer update) on synthetic float32 data, "
+                        + "T threads each training its own model, and prints one JSON line per run: workload, batch, "
+                        + "threads, examplesPerSecond, microsPerStep, gflops (6 x dense weights x examples / s), "
+                        + "kernel path, allocated bytes per step after warm-up.",
+                "  W1  32-64-64-1 relu, MSE (batch > 1: 32-64-BN-64-BN-1)   default batch 1",
+                "  W2  128-256-BN-Dropout(0.2)-256-BN-10 softmax, CCE       default batch 64",
+                "  W3  784-512-BN-512-BN-10 softmax, CCE                    default batch 128",
+                "All with Adam(1e-3)."})
+final class BenchCommand extends CliCommand {
     private static final String ADAM = "{\"type\":\"adam\",\"learningRate\":0.001}";
 
-    @Override
-    public String name() {
-        return "bench";
-    }
+    /** The built-in benchmark models. */
+    enum Workload { W1, W2, W3 }
+
+    @Option(names = "--workload", paramLabel = "W", description = "W1, W2 or W3 (default W1)")
+    private Workload workloadOption = Workload.W1;
+
+    @Option(names = "--batch", paramLabel = "N", converter = Converters.PositiveInt.class,
+            description = "batch size (default: per workload; 32 with --config)")
+    private Integer batchOption;
+
+    @Option(names = "--threads", paramLabel = "T", converter = Converters.PositiveInt.class,
+            description = "threads, each training its own model (default 1)")
+    private int threadsOption = 1;
+
+    @Option(names = "--seconds", paramLabel = "S", description = "timed seconds per run (default 5)")
+    private double secondsOption = 5;
+
+    @Option(names = "--warmup", paramLabel = "S", description = "warm-up seconds per run (default 3)")
+    private double warmupOption = 3;
+
+    @Option(names = "--runs", paramLabel = "R", converter = Converters.PositiveInt.class,
+            description = "runs, one JSON line each (default 1)")
+    private int runsOption = 1;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "benchmark a YAML/JSON document with `model` and `optimizer` (conformance schema) instead")
+    private Path configOption;
+
+    @Option(names = "--kernels", paramLabel = "K",
+            description = {"kernel path: plain|portable|vector|auto (default auto: vector when the JVM runs with "
+                    + "--add-modules jdk.incubator.vector, else portable; plain = original loops)"})
+    private String kernelsOption;
 
     @Override
-    public String summary() {
-        return "benchmark full training steps (W1/W2/W3 or --config) and print JSON lines";
-    }
-
-    @Override
-    public String usage() {
-        return """
-                Usage: streamgrad bench [--workload W1|W2|W3] [--batch N] [--threads T] [--seconds S]
-                                        [--warmup S] [--runs R] [--config FILE] [--kernels K]
-
-                Times full training steps (forward, loss, backward, optimizer update) on synthetic
-                float32 data, T threads each training its own model, and prints one JSON line per
-                run: workload, batch, threads, examplesPerSecond, microsPerStep, gflops (6 x dense
-                weights x examples / s), kernel path, allocated bytes per step after warm-up.
-                  W1  32-64-64-1 relu, MSE (batch > 1: 32-64-BN-64-BN-1)        default batch 1
-                  W2  128-256-BN-Dropout(0.2)-256-BN-10 softmax, CCE            default batch 64
-                  W3  784-512-BN-512-BN-10 softmax, CCE                         default batch 128
-                All with Adam(1e-3). --config FILE benchmarks a YAML/JSON document with `model` and
-                `optimizer` (conformance schema) instead. --kernels plain|portable|vector|auto picks
-                the kernel path (default auto: vector when the JVM runs with
-                --add-modules jdk.incubator.vector, else portable; plain = original loops).
-                Defaults: --threads 1 --seconds 5 --warmup 3 --runs 1.
-                """;
-    }
-
-    @Override
-    public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        String workload = "W1";
-        Integer batch = null;
-        int threads = 1;
-        double seconds = 5;
-        double warmup = 3;
-        int runs = 1;
-        String config = null;
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            if (i + 1 >= args.size()) {
-                throw new UsageException("option " + a + " needs a value");
-            }
-            String v = args.get(++i);
-            switch (a) {
-                case "--workload" -> workload = v.toUpperCase(Locale.ROOT);
-                case "--batch" -> batch = positive(a, v);
-                case "--threads" -> threads = positive(a, v);
-                case "--seconds" -> seconds = Double.parseDouble(v);
-                case "--warmup" -> warmup = Double.parseDouble(v);
-                case "--runs" -> runs = positive(a, v);
-                case "--config" -> config = v;
-                case "--kernels" -> System.setProperty(KernelProvider.PROPERTY, v);
-                default -> throw new UsageException("unknown option " + a);
-            }
+    int run(PrintStream out, PrintStream err) throws Exception {
+        String workload = workloadOption.name();
+        Integer batch = batchOption;
+        int threads = threadsOption;
+        double seconds = secondsOption;
+        double warmup = warmupOption;
+        int runs = runsOption;
+        String config = configOption == null ? null : configOption.toString();
+        if (kernelsOption != null) {
+            System.setProperty(KernelProvider.PROPERTY, kernelsOption);
         }
         ModelSpec model;
         OptimizerSpec optimizer;
@@ -119,20 +119,7 @@ final class BenchCommand implements Command {
         return 0;
     }
 
-    private static int positive(String option, String v) throws UsageException {
-        int n;
-        try {
-            n = Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new UsageException(option + " needs an integer, got " + v);
-        }
-        if (n < 1) {
-            throw new UsageException(option + " must be >= 1");
-        }
-        return n;
-    }
-
-    static String workloadSpec(String workload, int batch) throws UsageException {
+    static String workloadSpec(String workload, int batch) {
         return switch (workload) {
             case "W1" -> batch == 1
                     ? model(32, "meanSquaredError", dense(64, "relu"), dense(64, "relu"), dense(1, "linear"))
@@ -142,7 +129,7 @@ final class BenchCommand implements Command {
                     "{\"type\":\"dropout\",\"rate\":0.2}", dense(256, "relu"), bn(), dense(10, "softmax"));
             case "W3" -> model(784, "categoricalCrossentropy", dense(512, "relu"), bn(), dense(512, "relu"), bn(),
                     dense(10, "softmax"));
-            default -> throw new UsageException("unknown workload " + workload + " (W1, W2, W3)");
+            default -> throw new IllegalArgumentException("unknown workload " + workload + " (W1, W2, W3)");
         };
     }
 

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -32,9 +31,20 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code demo}: embedded Kafka + local Flink + synthetic drifting stream, zero set-up. */
-final class DemoCommand implements Command {
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Zero set-up demo: embedded Kafka + local Flink + a drifting synthetic stream.",
+                "",
+                "Starts an Apache Kafka broker (KRaft) and a Flink mini cluster with its web UI inside this JVM, "
+                        + "produces a synthetic regression stream for several model keys with concept drift on one "
+                        + "key, trains one model per key online (exactly-once, checkpoints every 2 s) and prints "
+                        + "progress: steps/s and the loss of every key falling, the drift and the recovery. "
+                        + "Snapshots (newest per key) are written to DIR/snapshots.jsonl for `streamgrad inspect`. "
+                        + "Ctrl-C stops everything cleanly."})
+final class DemoCommand extends CliCommand {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     static final String DEMO_CONFIG = """
             job: {name: streamgrad-demo, parallelism: 2}
@@ -57,59 +67,44 @@ final class DemoCommand implements Command {
             checkpointing: {intervalMs: 2000}
             """;
 
-    @Override
-    public String name() {
-        return "demo";
-    }
+    @Option(names = "--duration", paramLabel = "D", converter = Converters.Seconds.class,
+            description = "stop after D (e.g. 90, 90s, 5m; default: run until Ctrl-C)")
+    private Duration duration = Duration.ZERO;
+
+    @Option(names = "--examples", paramLabel = "N", converter = Converters.NonNegativeLong.class,
+            description = "stop after N examples have been produced and trained")
+    private long maxExamples;
+
+    @Option(names = "--rate", paramLabel = "N", converter = Converters.PositiveDouble.class,
+            description = "examples per second (default 2000)")
+    private double rate = 2000;
+
+    @Option(names = "--keys", paramLabel = "K1,K2", split = ",", description = "model keys (default eu,us,apac)")
+    private List<String> keys = List.of("eu", "us", "apac");
+
+    @Option(names = "--drift-after", paramLabel = "D", converter = Converters.Seconds.class,
+            description = "when the second key's concept drifts (default 40s; 0 = never)")
+    private Duration driftAfter = Duration.ofSeconds(40);
+
+    @Option(names = "--kafka-port", paramLabel = "P", converter = Converters.Port.class,
+            description = "broker port (default 9092, 0 = any free port)")
+    private int kafkaPort = 9092;
+
+    @Option(names = "--web-ui", paramLabel = "PORT", converter = Converters.Port.class,
+            description = "Flink web UI port (default 8081, 0 = none)")
+    private int webUi = 8081;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "where snapshots.jsonl goes (default ./streamgrad-demo)")
+    private Path outDir = Path.of("streamgrad-demo");
+
+    @Option(names = "--set", paramLabel = "PATH=VALUE",
+            description = "override the demo job configuration (see `run --help`), repeatable")
+    private List<String> sets = new ArrayList<>();
 
     @Override
-    public String summary() {
-        return "zero set-up demo: embedded Kafka + local Flink + a drifting synthetic stream";
-    }
-
-    @Override
-    public String usage() {
-        return """
-                Usage: streamgrad demo [--duration 90s] [--examples N] [--rate N] [--keys eu,us,apac]
-                                       [--drift-after 40s] [--kafka-port P] [--web-ui PORT] [--out DIR]
-                                       [--set path=value ...]
-
-                Starts an Apache Kafka broker (KRaft) and a Flink mini cluster with its web UI inside this
-                JVM, produces a synthetic regression stream for several model keys with concept drift on one
-                key, trains one model per key online (exactly-once, checkpoints every 2 s) and prints
-                progress: steps/s and the loss of every key falling, the drift and the recovery.
-                Snapshots (newest per key) are written to DIR/snapshots.jsonl for `streamgrad inspect`.
-                Ctrl-C stops everything cleanly.
-                  --duration D     stop after D (e.g. 90, 90s, 5m; default: run until Ctrl-C)
-                  --examples N     stop after N examples have been produced and trained
-                  --rate N         examples per second (default 2000)
-                  --keys K1,K2     model keys (default eu,us,apac)
-                  --drift-after D  when the second key's concept drifts (default 40s; 0 = never)
-                  --kafka-port P   broker port (default 9092, 0 = any free port)
-                  --web-ui PORT    Flink web UI port (default 8081, 0 = none)
-                  --out DIR        where snapshots.jsonl goes (default ./streamgrad-demo)
-                  --set path=value override the demo job configuration (see `run --help`)
-                """;
-    }
-
-    @Override
-    public int run(List<String> argv, PrintStream out, PrintStream err) throws Exception {
-        Args a = Args.parse(argv, Set.of("duration", "examples", "rate", "keys", "drift-after", "kafka-port", "web-ui",
-                "out", "set"), Set.of());
-        if (!a.positional.isEmpty()) {
-            throw new UsageException("unexpected argument " + a.positional.get(0));
-        }
-        long duration = a.seconds("duration", 0);
-        long maxExamples = a.number("examples", 0);
-        double rate = a.decimal("rate", 2000);
-        if (rate <= 0) {
-            throw new UsageException("--rate must be positive");
-        }
-        List<String> keys = List.of(a.get("keys", "eu,us,apac").split(","));
-        long driftAfter = a.seconds("drift-after", 40);
-        int kafkaPort = (int) a.number("kafka-port", 9092);
-        int webUi = (int) a.number("web-ui", 8081);
-        Path outDir = Path.of(a.get("out", "streamgrad-demo"));
+    int run(PrintStream out, PrintStream err) throws Exception {
+        long duration = this.duration.toSeconds();
+        long driftAfter = this.driftAfter.toSeconds();
         Files.createDirectories(outDir);
         Path snapshotFile = outDir.resolve("snapshots.jsonl");
 
@@ -126,7 +121,7 @@ final class DemoCommand implements Command {
         }
         List<String> overrides = new ArrayList<>();
         overrides.add("kafka.bootstrapServers=" + kafka.bootstrapServers());
-        overrides.addAll(a.all("set"));
+        overrides.addAll(sets);
         JobConfig cfg = JobConfig.parse(DEMO_CONFIG, overrides);
         kafka.createTopic(cfg.topics().input(), 4, false);
         kafka.createTopic(cfg.topics().metrics(), 1, false);

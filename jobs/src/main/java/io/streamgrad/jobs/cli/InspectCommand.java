@@ -15,69 +15,69 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code inspect}: snapshot(s) -> readable JSON summary. */
-final class InspectCommand implements Command {
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        customSynopsis = {"streamgrad inspect FILE [--key=KEY] [--weights]",
+                "       streamgrad inspect --topic=TOPIC --bootstrap=HOST:PORT [--key=KEY]",
+                "                          [--weights] [--property=K=V]..."},
+        description = {"Print a readable JSON summary of model snapshots (from a file or a snapshot topic).",
+                "",
+                "FILE holds one streamgrad-snapshot/1 JSON document, a JSON array of them, or JSON lines (what "
+                        + "`demo` writes). From a topic, the newest snapshot of every key is read (read_committed). "
+                        + "Prints per model: key, version, step, examples seen, last loss, model and optimizer, "
+                        + "parameter count, and per weight variable its shape and min/mean/max/std."})
+final class InspectCommand extends CliCommand {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    @Override
-    public String name() {
-        return "inspect";
-    }
+    @Parameters(arity = "0..1", paramLabel = "FILE", description = "snapshot file (JSON, JSON array or JSON lines)")
+    private Path file;
+
+    @Option(names = "--topic", paramLabel = "TOPIC", description = "read the snapshots from this Kafka topic")
+    private String topic;
+
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers (with --topic)")
+    private String bootstrap;
+
+    @Option(names = "--key", paramLabel = "KEY", description = "only this model key")
+    private String key;
+
+    @Option(names = "--weights", description = "include the full weights (Keras get_weights() order)")
+    private boolean weights;
+
+    @Option(names = "--property", paramLabel = "K=V", description = "Kafka client setting (security etc.), repeatable")
+    private Map<String, String> properties = new LinkedHashMap<>();
 
     @Override
-    public String summary() {
-        return "print a readable JSON summary of model snapshots (from a file or a snapshot topic)";
-    }
-
-    @Override
-    public String usage() {
-        return """
-                Usage: streamgrad inspect FILE [--key KEY] [--weights]
-                       streamgrad inspect --topic TOPIC --bootstrap HOST:PORT [--key KEY] [--weights]
-                                          [--property k=v ...]
-
-                FILE holds one streamgrad-snapshot/1 JSON document, a JSON array of them, or JSON lines
-                (what `demo` writes). From a topic, the newest snapshot of every key is read
-                (read_committed). Prints per model: key, version, step, examples seen, last loss, model
-                and optimizer, parameter count, and per weight variable its shape and min/mean/max/std.
-                  --key KEY      only this model key
-                  --weights      include the full weights (Keras get_weights() order)
-                  --property     Kafka client setting (security etc.), repeatable
-                """;
-    }
-
-    @Override
-    public int run(List<String> argv, PrintStream out, PrintStream err) throws Exception {
-        Args a = Args.parse(argv, Set.of("topic", "bootstrap", "key", "property"), Set.of("weights"));
+    int run(PrintStream out, PrintStream err) throws Exception {
         Map<String, ModelSnapshot> snaps;
-        if (a.get("topic", null) != null) {
-            if (a.get("bootstrap", null) == null) {
-                throw new UsageException("--topic needs --bootstrap HOST:PORT");
+        if (topic != null) {
+            if (bootstrap == null) {
+                throw usageError("--topic needs --bootstrap HOST:PORT");
             }
             Properties p = new Properties();
-            p.putAll(a.pairs("property"));
-            p.put("bootstrap.servers", a.get("bootstrap", null));
-            snaps = WarmStarts.fromTopic(p, a.get("topic", null), Duration.ofSeconds(30));
+            p.putAll(properties);
+            p.put("bootstrap.servers", bootstrap);
+            snaps = WarmStarts.fromTopic(p, topic, Duration.ofSeconds(30));
         } else {
-            if (a.positional.size() != 1) {
-                throw new UsageException("give one snapshot FILE, or --topic and --bootstrap");
+            if (file == null) {
+                throw usageError("give one snapshot FILE, or --topic and --bootstrap");
             }
-            Path f = Path.of(a.positional.get(0));
-            if (!Files.isRegularFile(f)) {
-                throw new UsageException("no such file: " + f);
+            if (!Files.isRegularFile(file)) {
+                throw usageError("no such file: " + file);
             }
-            snaps = WarmStarts.fromFile(f);
+            snaps = WarmStarts.fromFile(file);
         }
-        String key = a.get("key", null);
         ArrayNode models = MAPPER.createArrayNode();
         for (ModelSnapshot s : snaps.values()) {
             if (key == null || key.equals(s.modelKey())) {
-                models.add(summary(s, a.flag("weights")));
+                models.add(summary(s, weights));
             }
         }
         if (models.isEmpty()) {

@@ -32,7 +32,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -68,95 +67,114 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code bench-pipeline}: the whole pipeline, Kafka -> Flink -> train -> Kafka, on an embedded
  * broker and a local Flink environment in this JVM (issue #6), plus each stage in isolation on the
  * same data, and a JFR sample profile of where the pipeline's CPU time goes. Prints one JSON line.
  */
-final class PipelineBenchCommand implements Command {
+@Command(name = "bench-pipeline", mixinStandardHelpOptions = true,
+        description = {"Benchmark Kafka -> Flink -> train -> Kafka (embedded broker, local Flink) with a stage "
+                + "breakdown.",
+                "",
+                "Starts an embedded Kafka broker, pre-produces N synthetic W1 examples (32 features, one target; "
+                        + "3-decimal numbers, model key = Kafka record key) to one input topic, then runs the real "
+                        + "OnlineTrainingJob (bounded: stoppingOffsets latest, exactly-once sinks when checkpointing) "
+                        + "on a local Flink environment in this JVM, and prints one JSON line:",
+                "  examplesPerSecond   N / (first example parsed -> job finished, all output committed)",
+                "  produce             rate and bytes per example of the pre-production (not timed above)",
+                "  stages              each stage alone on the same data, single-threaded where possible:",
+                "    engine       bare Trainer.step on pre-parsed mini-batches (the baseline)",
+                "    parse        ExampleParser over the produced Kafka record values",
+                "    operator     the trainer operator fed from memory, chained (no shuffle): validation,",
+                "                 batching, keyed state access, training, metric/snapshot records",
+                "    operatorShuffled  the same behind keyBy (record serialization + network stack)",
+                "    kafkaRead    a Flink job that only consumes the input topic and counts",
+                "    output       metric (and snapshot) JSON + Kafka record per example",
+                "  operatorOverhead    operator time / engine time - 1 (per example)",
+                "  profile             JFR execution samples of the pipeline run (and of the operator stage),",
+                "                      attributed to stages: share of sampled CPU time",
+                "W1 = 32-64-64-1 relu MSE Adam (batch > 1: 32-64-BN-64-BN-1), as `streamgrad bench`."},
+        footer = "%nFast path: java --add-modules jdk.incubator.vector -jar streamgrad.jar bench-pipeline")
+final class PipelineBenchCommand extends CliCommand {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String ADAM = "{type: adam, learningRate: 0.001}";
 
-    @Override
-    public String name() {
-        return "bench-pipeline";
-    }
+    /** Input record format of the produced examples. */
+    enum Format { CSV, JSON }
 
-    @Override
-    public String summary() {
-        return "benchmark Kafka -> Flink -> train -> Kafka (embedded broker, local Flink) with a stage breakdown";
-    }
+    @Option(names = "--examples", paramLabel = "N", converter = Converters.PositiveLong.class,
+            description = "examples produced and trained (default 2000000)")
+    private long examplesOption = 2_000_000;
 
-    @Override
-    public String usage() {
-        return """
-                Usage: streamgrad bench-pipeline [--examples N] [--batch 32] [--keys 1] [--format csv|json]
-                                                 [--parallelism 1] [--partitions P] [--checkpoint-ms 10000]
-                                                 [--metrics-every 1] [--snapshot-every 100] [--runs 2]
-                                                 [--ring 100000] [--no-stages] [--no-profile] [--set path=value ...]
+    @Option(names = "--batch", paramLabel = "N", converter = Converters.PositiveInt.class,
+            description = "training batch size (default 32)")
+    private int batchOption = 32;
 
-                Starts an embedded Kafka broker, pre-produces N synthetic W1 examples (32 features, one
-                target; 3-decimal numbers, model key = Kafka record key) to one input topic, then runs the
-                real OnlineTrainingJob (bounded: stoppingOffsets latest, exactly-once sinks when
-                checkpointing) on a local Flink environment in this JVM, and prints one JSON line:
-                  examplesPerSecond   N / (first example parsed -> job finished, all output committed)
-                  produce             rate and bytes per example of the pre-production (not timed above)
-                  stages              each stage alone on the same data, single-threaded where possible:
-                    engine       bare Trainer.step on pre-parsed mini-batches (the baseline)
-                    parse        ExampleParser over the produced Kafka record values
-                    operator     the trainer operator fed from memory, chained (no shuffle): validation,
-                                 batching, keyed state access, training, metric/snapshot records
-                    operatorShuffled  the same behind keyBy (record serialization + network stack)
-                    kafkaRead    a Flink job that only consumes the input topic and counts
-                    output       metric (and snapshot) JSON + Kafka record per example
-                  operatorOverhead    operator time / engine time - 1 (per example)
-                  profile             JFR execution samples of the pipeline run (and of the operator stage),
-                                      attributed to stages: share of sampled CPU time
-                W1 = 32-64-64-1 relu MSE Adam (batch > 1: 32-64-BN-64-BN-1), as `streamgrad bench`.
-                  --examples N        examples produced and trained (default 2000000)
-                  --format F          input record format: csv (default, most compact) or json
-                  --checkpoint-ms C   checkpoint interval (0 = none, at-least-once sinks)
-                  --metrics-every M   training.metricsEverySteps (default 1 = one metric per step)
-                  --snapshot-every S  snapshots.everySteps (default 100, the job default)
-                  --runs R            pipeline runs, the best is reported (default 2)
-                  --ring R            distinct examples held in memory for the stage runs (default 100000)
-                  --set path=value    any other job configuration override (see `run --help`)
-                Fast path: java --add-modules jdk.incubator.vector -jar streamgrad.jar bench-pipeline
-                """;
-    }
+    @Option(names = "--keys", paramLabel = "N", converter = Converters.PositiveInt.class,
+            description = "model keys (default 1)")
+    private int keysOption = 1;
+
+    @Option(names = "--format", paramLabel = "F", description = "input record format: csv (default, most compact) or json")
+    private Format formatOption = Format.CSV;
+
+    @Option(names = "--parallelism", paramLabel = "P", converter = Converters.PositiveInt.class,
+            description = "job parallelism (default 1)")
+    private int parallelismOption = 1;
+
+    @Option(names = "--partitions", paramLabel = "P", converter = Converters.PositiveInt.class,
+            description = "input topic partitions (default: the parallelism)")
+    private Integer partitionsOption;
+
+    @Option(names = "--checkpoint-ms", paramLabel = "C", converter = Converters.NonNegativeLong.class,
+            description = "checkpoint interval (default 10000; 0 = none, at-least-once sinks)")
+    private long checkpointMsOption = 10_000;
+
+    @Option(names = "--metrics-every", paramLabel = "M", converter = Converters.PositiveInt.class,
+            description = "training.metricsEverySteps (default 1 = one metric per step)")
+    private int metricsEveryOption = 1;
+
+    @Option(names = "--snapshot-every", paramLabel = "S", converter = Converters.NonNegativeLong.class,
+            description = "snapshots.everySteps (default 100, the job default)")
+    private long snapshotEveryOption = 100;
+
+    @Option(names = "--runs", paramLabel = "R", converter = Converters.PositiveInt.class,
+            description = "pipeline runs, the best is reported (default 2)")
+    private int runsOption = 2;
+
+    @Option(names = "--ring", paramLabel = "R", converter = Converters.PositiveLong.class,
+            description = "distinct examples held in memory for the stage runs (default 100000)")
+    private long ringOption = 100_000;
+
+    @Option(names = "--no-stages", description = "skip the stage-by-stage runs")
+    private boolean noStages;
+
+    @Option(names = "--no-profile", description = "skip the JFR profile")
+    private boolean noProfile;
+
+    @Option(names = "--set", paramLabel = "PATH=VALUE",
+            description = "any other job configuration override (see `run --help`), repeatable")
+    private List<String> sets = new ArrayList<>();
 
     // ------------------------------------------------------------------ run
 
     @Override
-    public int run(List<String> argv, PrintStream out, PrintStream err) throws Exception {
-        Args a = Args.parse(argv, Set.of("examples", "batch", "keys", "format", "parallelism", "partitions",
-                "checkpoint-ms", "metrics-every", "snapshot-every", "runs", "ring", "set"), Set.of("no-stages",
-                "no-profile"));
-        if (!a.positional.isEmpty()) {
-            throw new UsageException("unexpected argument " + a.positional.get(0));
-        }
-        long n = a.number("examples", 2_000_000);
-        int batch = (int) a.number("batch", 32);
-        int keys = (int) a.number("keys", 1);
-        String format = a.get("format", "csv");
-        int parallelism = (int) a.number("parallelism", 1);
-        int partitions = (int) a.number("partitions", parallelism);
-        long checkpointMs = a.number("checkpoint-ms", 10_000);
-        int metricsEvery = (int) a.number("metrics-every", 1);
-        long snapshotEvery = a.number("snapshot-every", 100);
-        int runs = (int) a.number("runs", 2);
-        int ringSize = (int) Math.min(n, a.number("ring", 100_000));
-        boolean stages = !a.flag("no-stages");
-        boolean profile = !a.flag("no-profile");
-        if (n < 1 || batch < 1 || keys < 1 || parallelism < 1 || partitions < 1 || runs < 1 || metricsEvery < 1
-                || checkpointMs < 0 || snapshotEvery < 0) {
-            throw new UsageException("--examples, --batch, --keys, --parallelism, --partitions, --runs and "
-                    + "--metrics-every must be >= 1; --checkpoint-ms and --snapshot-every >= 0");
-        }
-        if (!format.equals("csv") && !format.equals("json")) {
-            throw new UsageException("--format is csv or json, got " + format);
-        }
+    int run(PrintStream out, PrintStream err) throws Exception {
+        long n = examplesOption;
+        int batch = batchOption;
+        int keys = keysOption;
+        String format = formatOption.name().toLowerCase(Locale.ROOT);
+        int parallelism = parallelismOption;
+        int partitions = partitionsOption == null ? parallelism : partitionsOption;
+        long checkpointMs = checkpointMsOption;
+        int metricsEvery = metricsEveryOption;
+        long snapshotEvery = snapshotEveryOption;
+        int runs = runsOption;
+        int ringSize = (int) Math.min(n, ringOption);
+        boolean stages = !noStages;
+        boolean profile = !noProfile;
         String model = BenchCommand.workloadSpec("W1", batch);
         double[] load0 = loadAverage();
 
@@ -187,7 +205,7 @@ final class PipelineBenchCommand implements Command {
             Map<String, Double> pipelineProfile = null;
             for (int r = 0; r < runs; r++) {
                 JobConfig cfg = config(kafka, r, input, format, model, batch, parallelism, checkpointMs, metricsEvery,
-                        snapshotEvery, a.all("set"));
+                        snapshotEvery, sets);
                 err.printf("bench-pipeline: pipeline run %d/%d ...%n", r + 1, runs);
                 Map<String, Object> run;
                 if (profile && r == 0) {
@@ -219,7 +237,7 @@ final class PipelineBenchCommand implements Command {
             // ---------------------------------------------------------------- stages in isolation
             if (stages) {
                 JobConfig cfg = config(kafka, runs, input, format, model, batch, parallelism, checkpointMs,
-                        metricsEvery, snapshotEvery, a.all("set"));
+                        metricsEvery, snapshotEvery, sets);
                 OnlineTrainerConfig trainer = OnlineTrainingJob.trainerConfig(cfg, Map.of());
                 Map<String, Object> st = new LinkedHashMap<>();
                 err.println("bench-pipeline: stages: parse ...");

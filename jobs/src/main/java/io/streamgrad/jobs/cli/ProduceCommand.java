@@ -8,74 +8,75 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code produce FILE --topic T}: CSV / JSON-lines file -> Kafka topic, rate-limited, with progress. */
-final class ProduceCommand implements Command {
+@Command(name = "produce", mixinStandardHelpOptions = true,
+        description = {"Send a CSV or JSON-lines file to a Kafka topic (rate limit, progress display).",
+                "",
+                "Sends one Kafka record per non-empty line of FILE (\"-\" = standard input), unchanged, so the job "
+                        + "parses it with its input configuration (JSON lines or CSV)."},
+        footer = "%nProgress (records sent, records/s) is shown on stderr once per second.")
+final class ProduceCommand extends CliCommand {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    @Override
-    public String name() {
-        return "produce";
-    }
+    @Parameters(index = "0", paramLabel = "FILE", description = "CSV or JSON-lines file, - for standard input")
+    private String file;
+
+    @Option(names = "--topic", required = true, paramLabel = "TOPIC", description = "Kafka topic to send to")
+    private String topic;
+
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", defaultValue = "localhost:9092",
+            description = "Kafka bootstrap servers (default ${DEFAULT-VALUE})")
+    private String bootstrap;
+
+    @Option(names = "--rate", paramLabel = "N", converter = Converters.NonNegativeDouble.class,
+            description = "at most N records per second (default: unlimited)")
+    private double rate;
+
+    @Option(names = "--limit", paramLabel = "N", converter = Converters.NonNegativeLong.class,
+            description = "stop after N records")
+    private long limit = Long.MAX_VALUE;
+
+    @Option(names = "--key-field", paramLabel = "NAME", description = "record key = this field of each JSON line")
+    private String keyField;
+
+    @Option(names = "--key-column", paramLabel = "I", converter = Converters.NonNegativeInt.class,
+            description = "record key = CSV column I (0-based, comma-separated)")
+    private int keyColumn = -1;
+
+    @Option(names = "--key", paramLabel = "KEY",
+            description = "the same record key for every record (default: no key)")
+    private String fixedKey;
+
+    @Option(names = "--skip-header", description = "skip the first line (CSV header)")
+    private boolean skipHeader;
+
+    @Option(names = "--property", paramLabel = "K=V", description = "Kafka producer setting (security etc.), repeatable")
+    private Map<String, String> properties = new LinkedHashMap<>();
+
+    @Option(names = "--quiet", description = "no progress display")
+    private boolean quiet;
 
     @Override
-    public String summary() {
-        return "send a CSV or JSON-lines file to a Kafka topic (rate limit, progress display)";
-    }
-
-    @Override
-    public String usage() {
-        return """
-                Usage: streamgrad produce FILE --topic TOPIC [--bootstrap HOST:PORT] [--rate N] [--limit N]
-                                          [--key-field NAME | --key-column I | --key KEY] [--skip-header]
-                                          [--property k=v ...] [--quiet]
-
-                Sends one Kafka record per non-empty line of FILE ("-" = standard input), unchanged, so
-                the job parses it with its input configuration (JSON lines or CSV).
-                  --bootstrap       Kafka bootstrap servers (default localhost:9092)
-                  --rate N          at most N records per second (default: unlimited)
-                  --limit N         stop after N records
-                  --key-field NAME  record key = this field of each JSON line
-                  --key-column I    record key = CSV column I (0-based, comma-separated)
-                  --key KEY         the same record key for every record (default: no key)
-                  --skip-header     skip the first line (CSV header)
-                  --property k=v    Kafka producer setting (security etc.), repeatable
-                  --quiet           no progress display
-                Progress (records sent, records/s) is shown on stderr once per second.
-                """;
-    }
-
-    @Override
-    public int run(List<String> argv, PrintStream out, PrintStream err) throws Exception {
-        Args a = Args.parse(argv, Set.of("topic", "bootstrap", "rate", "limit", "key-field", "key-column", "key", "property"),
-                Set.of("skip-header", "quiet"));
-        if (a.positional.size() != 1) {
-            throw new UsageException("give exactly one FILE (or - for standard input)");
-        }
-        String topic = a.get("topic", null);
-        if (topic == null) {
-            throw new UsageException("--topic is required");
-        }
-        String file = a.positional.get(0);
+    int run(PrintStream out, PrintStream err) throws Exception {
         if (!file.equals("-") && !Files.isRegularFile(Path.of(file))) {
-            throw new UsageException("no such file: " + file);
+            throw usageError("no such file: " + file);
         }
-        double rate = a.decimal("rate", 0);
-        long limit = a.number("limit", Long.MAX_VALUE);
-        String keyField = a.get("key-field", null);
-        long keyColumn = a.number("key-column", -1);
-        String fixedKey = a.get("key", null);
         Properties p = new Properties();
-        p.putAll(a.pairs("property"));
-        p.put("bootstrap.servers", a.get("bootstrap", "localhost:9092"));
+        p.putAll(properties);
+        p.put("bootstrap.servers", bootstrap);
         p.putIfAbsent("linger.ms", "20");
         p.putIfAbsent("enable.idempotence", "true");
         p.putIfAbsent("acks", "all");
@@ -86,7 +87,6 @@ final class ProduceCommand implements Command {
         long start = System.nanoTime();
         long lastReport = start;
         long lastCount = 0;
-        boolean quiet = a.flag("quiet");
         try (BufferedReader in = file.equals("-")
                 ? new BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8))
                 : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8);
@@ -94,7 +94,7 @@ final class ProduceCommand implements Command {
             String line;
             boolean first = true;
             while ((line = in.readLine()) != null && sent.get() < limit) {
-                if (first && a.flag("skip-header")) {
+                if (first && skipHeader) {
                     first = false;
                     continue;
                 }
@@ -116,7 +116,7 @@ final class ProduceCommand implements Command {
                     }
                 } else if (keyColumn >= 0) {
                     List<String> cols = ExampleParserAccess.split(line);
-                    key = keyColumn < cols.size() ? cols.get((int) keyColumn).strip() : null;
+                    key = keyColumn < cols.size() ? cols.get(keyColumn).strip() : null;
                 }
                 producer.send(new ProducerRecord<>(topic, key, line), (md, ex) -> {
                     if (ex != null) {

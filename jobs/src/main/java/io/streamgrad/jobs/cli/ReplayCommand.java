@@ -5,41 +5,28 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /** {@code replay CASES_DIR RESULTS_DIR}: runs conformance cases through the engine. */
-final class ReplayCommand implements Command {
-    @Override
-    public String name() {
-        return "replay";
-    }
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = {"Replay conformance cases (streamgrad-case/1) and write one result file per case.",
+                "",
+                "Reads every *.json case under CASES_DIR (recursively), trains the case's model with the engine "
+                        + "exactly as specified, and writes RESULTS_DIR/NAME.json with the losses, learning rates, "
+                        + "final weights and inference outputs. Check them with: streamgrad compare CASES_DIR RESULTS_DIR"},
+        footer = "%nExit code 0 when every case was replayed, 1 when some could not be (listed on stderr).")
+final class ReplayCommand extends CliCommand {
+    @Parameters(index = "0", paramLabel = "CASES_DIR", description = "directory of conformance cases")
+    private Path cases;
+
+    @Parameters(index = "1", paramLabel = "RESULTS_DIR", description = "where the result files go")
+    private Path results;
 
     @Override
-    public String summary() {
-        return "replay conformance cases (streamgrad-case/1) and write one result file per case";
-    }
-
-    @Override
-    public String usage() {
-        return """
-                Usage: streamgrad replay CASES_DIR RESULTS_DIR
-
-                Reads every *.json case under CASES_DIR (recursively), trains the case's model with
-                the engine exactly as specified, and writes RESULTS_DIR/NAME.json with the losses,
-                learning rates, final weights and inference outputs. Compare with:
-                  python3 compare.py CASES_DIR RESULTS_DIR
-                Exit code 0 when every case was replayed, 1 when some could not be (listed on stderr).
-                """;
-    }
-
-    @Override
-    public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        if (args.size() != 2) {
-            throw new UsageException("replay needs exactly two arguments: CASES_DIR RESULTS_DIR");
-        }
-        Path cases = Path.of(args.get(0));
-        Path results = Path.of(args.get(1));
+    int run(PrintStream out, PrintStream err) throws Exception {
         if (!Files.isDirectory(cases)) {
-            throw new UsageException("CASES_DIR " + cases + " is not a directory");
+            throw usageError("CASES_DIR " + cases + " is not a directory");
         }
         List<String> failures = CaseReplayer.replayAll(cases, results);
         long written;

@@ -1,74 +1,74 @@
 package io.streamgrad.jobs.cli;
 
 import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.apache.flink.annotation.PublicEvolving;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** Entry point of {@code java -jar streamgrad.jar COMMAND ...}. */
-public final class StreamGradCli {
-    private final Map<String, Command> commands = new LinkedHashMap<>();
+/**
+ * Entry point of {@code java -jar streamgrad.jar COMMAND ...}: the {@code streamgrad} command tree.
+ * Exit codes: 0 ok, 2 usage or configuration error, 1 runtime failure.
+ */
+@PublicEvolving
+@Command(name = "streamgrad", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "StreamGrad trains neural networks online, Keras-exactly, inside Apache Flink.",
+        footer = "%nRun 'streamgrad COMMAND --help' for the options of one command.",
+        subcommands = {RunCommand.class, DemoCommand.class, ProduceCommand.class, InspectCommand.class,
+                ReplayCommand.class, CompareCommand.class, BenchCommand.class, PipelineBenchCommand.class,
+                CommandLine.HelpCommand.class})
+public final class StreamGradCli implements Callable<Integer> {
+    private final PrintStream out;
+    private final PrintStream err;
 
-    StreamGradCli(List<Command> commands) {
-        for (Command c : commands) {
-            this.commands.put(c.name(), c);
-        }
-    }
+    @Spec
+    private CommandSpec spec;
 
-    static StreamGradCli standard() {
-        return new StreamGradCli(List.of(new RunCommand(), new DemoCommand(), new ProduceCommand(), new InspectCommand(),
-                new ReplayCommand(), new BenchCommand(), new PipelineBenchCommand()));
+    private StreamGradCli(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
     }
 
     public static void main(String[] args) {
-        int code = standard().run(List.of(args), System.out, System.err);
-        if (code != 0) {
+        int code = execute(System.out, System.err, args);
+        if (code != 0) { // exit 0 by returning: a finished local Flink job may leave non-daemon threads behind
             System.exit(code);
         }
     }
 
-    int run(List<String> args, PrintStream out, PrintStream err) {
-        if (args.isEmpty() || isHelp(args.get(0))) {
-            out.print(overview());
-            return args.isEmpty() ? 2 : 0;
-        }
-        Command command = commands.get(args.get(0));
-        if (command == null) {
-            err.println("unknown command '" + args.get(0) + "'");
-            err.print(overview());
-            return 2;
-        }
-        List<String> rest = new ArrayList<>(args.subList(1, args.size()));
-        if (rest.stream().anyMatch(StreamGradCli::isHelp)) {
-            out.print(command.usage());
-            return 0;
-        }
-        try {
-            return command.run(rest, out, err);
-        } catch (io.streamgrad.jobs.config.ConfigException e) {
-            err.println("configuration error: " + e.getMessage());
-            return 2;
-        } catch (UsageException e) {
-            err.println("error: " + e.getMessage());
-            err.print(command.usage());
-            return 2;
-        } catch (Exception e) {
-            err.println("error: " + e.getMessage());
-            return 1;
-        }
+    /** Parses and runs one command line; returns the exit code. */
+    static int execute(PrintStream out, PrintStream err, String... args) {
+        return commandLine(out, err).execute(args);
     }
 
-    private String overview() {
-        StringBuilder sb = new StringBuilder("Usage: streamgrad COMMAND [ARGS...]   (streamgrad COMMAND --help for details)\n\n"
-                + "StreamGrad trains neural networks online, Keras-exactly, inside Apache Flink.\n\nCommands:\n");
-        for (Command c : commands.values()) {
-            sb.append(String.format("  %-10s %s%n", c.name(), c.summary()));
-        }
-        return sb.toString();
+    /** The configured command tree writing to {@code out} and {@code err}. */
+    static CommandLine commandLine(PrintStream out, PrintStream err) {
+        CommandLine cl = new CommandLine(new StreamGradCli(out, err));
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setOverwrittenOptionsAllowed(true); // as before: the last of a repeated single-value option wins
+        cl.setParameterExceptionHandler(FailureHandlers::usageError);
+        cl.setExecutionExceptionHandler(FailureHandlers::runtimeFailure);
+        // every subcommand's --version reports the same (not inherited: INHERIT would also copy the footer)
+        cl.getSubcommands().values().forEach(sub -> sub.getCommandSpec().versionProvider(new VersionProvider()));
+        return cl;
     }
 
-    private static boolean isHelp(String arg) {
-        return arg.equals("--help") || arg.equals("-h") || arg.equals("help");
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "a COMMAND is required");
+    }
+
+    PrintStream out() {
+        return out;
+    }
+
+    PrintStream err() {
+        return err;
     }
 }
