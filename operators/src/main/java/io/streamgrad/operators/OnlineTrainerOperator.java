@@ -11,6 +11,7 @@ import io.streamgrad.operators.state.ModelStateSerializer;
 import io.streamgrad.operators.state.ModelStore;
 import io.streamgrad.operators.training.BatchBuffer;
 import io.streamgrad.operators.training.ExampleValidator;
+import io.streamgrad.operators.training.KernelNotice;
 import io.streamgrad.operators.training.LossAggregator;
 import io.streamgrad.operators.training.SnapshotPolicy;
 import io.streamgrad.operators.training.TrainerMetrics;
@@ -87,13 +88,14 @@ public class OnlineTrainerOperator extends AbstractStreamOperator<LossMetric>
     @Override
     public void open() throws Exception {
         super.open();
+        KernelNotice.warnIfPortable();
         trainer = config.newTrainer();
         int in = trainer.network().inputDim();
         int out = trainer.network().outputDim();
         result = new StepResult();
         validator = new ExampleValidator(in, out);
         batches = new BatchBuffer(in, out, config.batchSize(), config.hasBatchNormalization());
-        losses = new LossAggregator(config.metricsEveryNSteps());
+        losses = new LossAggregator(config.metricsEverySteps());
         snapshotPolicy = new SnapshotPolicy(config, trainer);
         metrics = new TrainerMetrics(getMetricGroup(), () -> store == null ? 0 : store.size());
         metricRecord = new StreamRecord<>(null);

@@ -7,6 +7,7 @@ import io.streamgrad.jobs.config.JobConfig;
 import io.streamgrad.jobs.demo.SyntheticStream;
 import io.streamgrad.jobs.local.LocalFlink;
 import io.streamgrad.jobs.local.WebUi;
+import io.streamgrad.model.kernel.KernelProvider;
 import io.streamgrad.jobs.kafka.EmbeddedKafkaBroker;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -108,7 +109,7 @@ final class DemoCommand extends CliCommand {
         Files.createDirectories(outDir);
         Path snapshotFile = outDir.resolve("snapshots.jsonl");
 
-        out.println("StreamGrad demo: starting an embedded Kafka broker (KRaft) ...");
+        out.println("StreamGrad demo (" + KernelProvider.get().name() + " kernels): starting an embedded Kafka broker (KRaft) ...");
         EmbeddedKafkaBroker kafka;
         try {
             kafka = EmbeddedKafkaBroker.start(kafkaPort, Map.of());

@@ -6,6 +6,7 @@ import io.streamgrad.jobs.config.JobConfig;
 import io.streamgrad.jobs.kafka.KafkaPreflight;
 import io.streamgrad.jobs.local.LocalFlink;
 import io.streamgrad.jobs.local.WebUi;
+import io.streamgrad.model.kernel.KernelProvider;
 import java.io.File;
 import java.io.PrintStream;
 import java.util.Optional;
@@ -71,8 +72,7 @@ final class RunCommand extends CliCommand {
         }
         KafkaPreflight.check(cfg);
         OnlineTrainingJob.build(env, cfg, WarmStarts.load(cfg));
-        out.println("starting " + cfg.jobName() + " (Ctrl-C to stop)");
-        out.println(cfg.describe());
+        out.println("starting " + cfg.jobName() + " with the " + KernelProvider.get().name() + " kernels (Ctrl-C to stop)");
         env.execute(cfg.jobName());
         return 0;
     }

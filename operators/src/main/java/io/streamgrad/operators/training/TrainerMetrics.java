@@ -31,6 +31,8 @@ public final class TrainerMetrics {
         g.gauge("lastLoss", (Gauge<Double>) () -> lastLoss);
         g.gauge("learningRate", (Gauge<Double>) () -> learningRate);
         g.gauge("cachedModels", (Gauge<Integer>) cachedModels::getAsInt);
+        String kernels = KernelNotice.kernels();
+        g.gauge("kernels", (Gauge<String>) () -> kernels);
     }
 
     public void onStep(StepResult r) {
