@@ -14,10 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.flink.annotation.PublicEvolving;
@@ -68,7 +66,7 @@ public record JobConfig(Job job, Kafka kafka, Topics topics, InputFormat input, 
                 n -> SpecParser.earlyStopping(n, "earlyStopping")) : null;
         return new JobConfig(
                 orEmpty("job", job, () -> new Job(null, null, null)),
-                orEmpty("kafka", kafka, () -> new Kafka(null, null, null, null, null, null, null, null)),
+                orEmpty("kafka", kafka, () -> new Kafka(null, null, null, null, null, null, null, null, null)),
                 orEmpty("topics", topics, () -> new Topics(null, null, null, null)),
                 orEmpty("input", input, () -> new InputFormat(null, null, null, null, null, null)),
                 orEmpty("training", training, () -> new Training(null, null, null, null)),
@@ -151,17 +149,9 @@ public record JobConfig(Job job, Kafka kafka, Topics topics, InputFormat input, 
         return p;
     }
 
-    /** Whether a client setting holds a secret and must never be logged. */
-    public static boolean isSecret(String key) {
-        String k = key.toLowerCase(Locale.ROOT);
-        return k.contains("password") || k.contains("secret") || k.contains("jaas") || k.contains("token")
-                || k.contains("credential") || k.endsWith(".key") || k.contains("keystore.key") || k.contains("private");
-    }
-
-    /** A one-screen summary with secrets redacted, for logs. */
+    /** A one-screen summary with every client setting value masked unless known to be safe, for logs. */
     public String describe() {
-        Map<String, String> props = new TreeMap<>();
-        kafka.properties().forEach((key, v) -> props.put(key, isSecret(key) ? "******" : v));
+        Map<String, String> props = kafka.printableProperties();
         return "job " + jobName() + " (parallelism " + parallelism()
                 + (maxParallelism() > 0 ? ", max parallelism " + maxParallelism() : "") + ")\n"
                 + "  kafka " + kafka.bootstrapServers() + ", group " + kafka.groupId() + ", " + kafka.deliveryGuarantee()

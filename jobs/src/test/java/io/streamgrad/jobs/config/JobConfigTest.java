@@ -124,6 +124,22 @@ public class JobConfigTest {
     }
 
     @Test
+    void describeMasksByValueNotByName() {
+        String home = System.getenv().containsKey("HOME") ? "${env:HOME}" : "${env:STREAMGRAD_NOPE:-from-env}";
+        JobConfig c = parse("kafka.properties.basic.auth.user.info=user:hunter3",
+                "kafka.properties.sasl.kerberos.service.name=" + home,
+                "kafka.properties.client.id=tenant-a",
+                "kafka.properties.linger.ms=5",
+                "kafka.secretProperties=[linger.ms]");
+        String d = c.describe();
+        assertThat(d).as("a setting not known to be safe").doesNotContain("hunter3").contains("basic.auth.user.info=******");
+        assertThat(d).as("a safe setting whose value came from the environment").contains("sasl.kerberos.service.name=******");
+        assertThat(d).as("a safe setting the user marked secret").contains("linger.ms=******");
+        assertThat(d).as("a safe setting").contains("client.id=tenant-a");
+        assertThat(c.clientProperties()).containsEntry("basic.auth.user.info", "user:hunter3").containsEntry("linger.ms", "5");
+    }
+
+    @Test
     void environmentVariablesInClientSettings() {
         String path = System.getenv().containsKey("PATH") ? "PATH" : null;
         if (path != null) {
