@@ -6,6 +6,7 @@ import io.streamgrad.jobs.OnlineTrainingJob;
 import io.streamgrad.jobs.config.JobConfig;
 import io.streamgrad.jobs.demo.SyntheticStream;
 import io.streamgrad.jobs.local.LocalFlink;
+import io.streamgrad.jobs.local.LoopbackPorts;
 import io.streamgrad.jobs.local.WebUi;
 import io.streamgrad.model.kernel.KernelProvider;
 import io.streamgrad.jobs.kafka.EmbeddedKafkaBroker;
@@ -110,16 +111,19 @@ final class DemoCommand extends CliCommand {
         Path snapshotFile = outDir.resolve("snapshots.jsonl");
 
         out.println("StreamGrad demo (" + KernelProvider.get().name() + " kernels): starting an embedded Kafka broker (KRaft) ...");
-        EmbeddedKafkaBroker kafka;
-        try {
-            kafka = EmbeddedKafkaBroker.start(kafkaPort, Map.of());
-        } catch (RuntimeException e) {
-            if (kafkaPort == 0) {
-                throw e;
-            }
-            out.println("port " + kafkaPort + " is busy, using a free port");
-            kafka = EmbeddedKafkaBroker.start(0, Map.of());
+        int brokerPort = kafkaPort;
+        if (!LoopbackPorts.isFree(brokerPort)) {
+            out.println("port " + brokerPort + " is busy, the broker uses a free port");
+            brokerPort = 0;
         }
+        Optional<WebUi> ui = Optional.empty();
+        if (webUi > 0) {
+            if (!LoopbackPorts.isFree(webUi)) {
+                out.println("port " + webUi + " is busy, the web UI uses a free port");
+            }
+            ui = Optional.of(WebUi.onLoopback(LoopbackPorts.isFree(webUi) ? webUi : 0).resolved());
+        }
+        EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(brokerPort, Map.of());
         List<String> overrides = new ArrayList<>();
         overrides.add("kafka.bootstrapServers=" + kafka.bootstrapServers());
         overrides.addAll(sets);
@@ -143,16 +147,13 @@ final class DemoCommand extends CliCommand {
         }, "streamgrad-demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            Optional<WebUi> ui = webUi > 0 ? Optional.of(WebUi.onLoopback(webUi)) : Optional.empty();
             StreamExecutionEnvironment env = LocalFlink.environment(cfg.parallelism(), ui, new Configuration());
             OnlineTrainingJob.build(env, cfg, Map.of());
             job[0] = env.executeAsync(cfg.jobName());
 
             out.printf("%nKafka broker:  %s   (topics: %s -> %s, %s, %s)%n", kafka.bootstrapServers(), cfg.topics().input(),
                     cfg.topics().metrics(), cfg.topics().snapshots(), cfg.topics().deadLetters());
-            if (webUi > 0) {
-                out.printf("Flink web UI:  http://localhost:%d%n", webUi);
-            }
+            ui.ifPresent(u -> out.printf("Flink web UI:  %s%n", u.url()));
             out.printf("Attach your own producer / consumer while the demo runs, e.g.:%n");
             out.printf("  echo '{\"key\":\"mine\",\"features\":[0.1,0.2,0.3,0.4],\"label\":0.5}' > /tmp/ex.jsonl%n");
             out.printf("  java -jar jobs/target/streamgrad.jar produce /tmp/ex.jsonl --topic %s --bootstrap %s%n",
