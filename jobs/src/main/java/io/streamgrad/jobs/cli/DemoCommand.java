@@ -158,8 +158,8 @@ final class DemoCommand extends CliCommand {
             out.printf("  echo '{\"key\":\"mine\",\"features\":[0.1,0.2,0.3,0.4],\"label\":0.5}' > /tmp/ex.jsonl%n");
             out.printf("  java -jar jobs/target/streamgrad.jar produce /tmp/ex.jsonl --topic %s --bootstrap %s%n",
                     cfg.topics().input(), kafka.bootstrapServers());
-            out.printf("  kafka-console-consumer.sh --bootstrap-server %s --topic %s --isolation-level read_committed%n",
-                    kafka.bootstrapServers(), cfg.topics().metrics());
+            out.printf("  java -jar jobs/target/streamgrad.jar consume --topic %s --bootstrap %s --follow%n",
+                    cfg.topics().metrics(), kafka.bootstrapServers());
             out.printf("Snapshots:     %s  (java -jar jobs/target/streamgrad.jar inspect %s)%n", snapshotFile, snapshotFile);
             out.printf("Drift:         key '%s' changes its concept after %ds%n%n", keys.size() > 1 ? keys.get(1) : keys.get(0),
                     driftAfter);
