@@ -18,7 +18,7 @@ public final class StreamGradCli {
 
     static StreamGradCli standard() {
         return new StreamGradCli(List.of(new RunCommand(), new DemoCommand(), new ProduceCommand(), new InspectCommand(),
-                new ReplayCommand(), new BenchCommand(), new PipelineBenchCommand()));
+                new ReplayCommand(), new BenchCommand()));
     }
 
     public static void main(String[] args) {
