@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
         description = "StreamGrad trains neural networks online, Keras-exactly, inside Apache Flink.",
         footer = "%nRun 'streamgrad COMMAND --help' for the options of one command.",
         subcommands = {RunCommand.class, DemoCommand.class, ProduceCommand.class, InspectCommand.class,
-                ConsumeCommand.class, ReplayCommand.class, CompareCommand.class, BenchCommand.class, PipelineBenchCommand.class,
+                ConsumeCommand.class, ReplayCommand.class, CompareCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class StreamGradCli implements Callable<Integer> {
     private final PrintStream out;

@@ -28,7 +28,9 @@ public final class VectorLauncher {
 
     public static void main(String[] args) throws Exception {
         watchParent();
-        if (KernelProvider.vectorModulePresent() || System.getProperty(KernelProvider.PROPERTY) != null
+        // the module is looked up directly: touching KernelProvider here would fix its choice before a
+        // command such as `bench --kernels` can set it
+        if (ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent() || System.getProperty(KernelProvider.PROPERTY) != null
                 || System.getProperty(PARENT_PID) != null) {
             StreamGradCli.main(args);
             return;

@@ -45,7 +45,7 @@ class CliOptionsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"compare", "bench", "bench-pipeline"})
+    @ValueSource(strings = {"compare", "bench", "consume"})
     void helpOnTheOtherCommands(String command) {
         assertThat(cli(command, "--help")).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("Usage: streamgrad " + command);
@@ -79,8 +79,8 @@ class CliOptionsTest {
         assertThat(err()).contains("mutually exclusive");
         assertThat(cli("inspect", "--topic", "t", "--property", "novalue")).isEqualTo(2);
         assertThat(err()).contains("--property");
-        assertThat(cli("bench-pipeline", "--format", "xml")).isEqualTo(2);
-        assertThat(err()).contains("--format");
+        assertThat(cli("bench", "--workload", "W9")).isEqualTo(2);
+        assertThat(err()).contains("--workload");
     }
 
     @Test

@@ -1,45 +1,54 @@
-package io.streamgrad.operators;
+package io.streamgrad.bench.operator;
 
 import io.streamgrad.model.state.ModelState;
 import io.streamgrad.model.train.MiniBatch;
 import io.streamgrad.model.train.StepResult;
 import io.streamgrad.model.train.Trainer;
+import io.streamgrad.operators.Example;
+import io.streamgrad.operators.OnlineTrainerConfig;
 import io.streamgrad.operators.state.ModelStateSerializer;
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
-import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.storage.JobManagerCheckpointStorage;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
 
 /**
- * Per-batch overhead of the operator (test harness: record handling, key context, validation,
+ * {@code operator}: per-batch overhead of the operator (record handling, key context, validation,
  * buffering, write-back cache, metrics) over a bare {@link Trainer#step} on the same rows, on the
- * heap and RocksDB backends. Also prints what a per-batch read-modify-write of the model in
- * RocksDB would cost (one serialize + deserialize of the state), which the write-back cache
- * avoids, and the flush cost per checkpoint. Not a timed test: excluded from the default run,
- * run with {@code mvn -o -B test -pl operators -Pbench}.
+ * heap and RocksDB backends. Also what a per-batch read-modify-write of the model in RocksDB would
+ * cost (one serialize + deserialize of the state), which the write-back cache avoids, and the flush
+ * cost per checkpoint. Prints one table row per model size.
  */
-@Tag("bench")
-class OperatorOverheadBench {
+public final class OperatorOverheadBench {
     private static final int BATCH = 32;
     private static final int KEYS = 4;
-    private static final int REPS = 5;
 
-    record Shape(String name, int in, int hidden, int out, int steps) {}
+    /** A model {@code in}-{@code hidden}-{@code hidden}-{@code out}, timed over {@code steps} batches. */
+    public record Shape(String name, int in, int hidden, int out, int steps) {}
 
-    @Test
-    void perBatchOverhead() throws Exception {
-        System.out.println();
-        System.out.println("StreamGrad operator overhead, batch " + BATCH + ", " + KEYS + " keys, Adam");
-        System.out.printf(Locale.ROOT, "%-8s %9s %10s %10s %10s %8s %8s %12s %12s%n", "model", "params",
+    /** The sizes reported in the README. */
+    public static final List<Shape> SHAPES = List.of(new Shape("small", 16, 32, 1, 4000),
+            new Shape("medium", 64, 256, 8, 200), new Shape("large", 128, 512, 10, 60));
+
+    private final PrintStream out;
+    private final int repetitions;
+
+    /** {@code repetitions} timed repetitions per shape (after one warm-up); the best is printed. */
+    public OperatorOverheadBench(PrintStream out, int repetitions) {
+        this.out = out;
+        this.repetitions = repetitions;
+    }
+
+    public void run(List<Shape> shapes) throws Exception {
+        out.println();
+        out.println("StreamGrad operator overhead, batch " + BATCH + ", " + KEYS + " keys, Adam");
+        out.printf(Locale.ROOT, "%-8s %9s %10s %10s %10s %8s %8s %12s %12s%n", "model", "params",
                 "bare us", "heap us", "rocks us", "heap x", "rocks x", "rmw+ser us", "ckpt ms");
-        for (Shape s : new Shape[] {new Shape("small", 16, 32, 1, 4000), new Shape("medium", 64, 256, 8, 200),
-                new Shape("large", 128, 512, 10, 60)}) {
+        for (Shape s : shapes) {
             run(s);
         }
     }
@@ -51,9 +60,35 @@ class OperatorOverheadBench {
                 + " \"loss\": \"meanSquaredError\"}";
     }
 
-    private static void run(Shape s) throws Exception {
+    private void run(Shape s) throws Exception {
         OnlineTrainerConfig config = OnlineTrainerConfig.builder().model(spec(s))
                 .optimizer("{\"type\": \"adam\", \"learningRate\": 0.0001}").batchSize(BATCH).seed(1).build();
+        List<Example> rows = rows(s);
+        double bare = Double.MAX_VALUE;
+        double heap = Double.MAX_VALUE;
+        double rocks = Double.MAX_VALUE;
+        double ckpt = Double.MAX_VALUE;
+        // interleaved repetitions, best of each (the machine is shared: the minimum is the least
+        // disturbed run); the first repetition is a warm-up
+        for (int rep = 0; rep < repetitions + 1; rep++) {
+            double b = bare(config, rows, s.steps);
+            double hp = operator(config, rows, s.steps, OperatorHarness.Backend.HEAP)[0];
+            double[] rk = operator(config, rows, s.steps, OperatorHarness.Backend.ROCKSDB);
+            if (rep > 0) {
+                bare = Math.min(bare, b);
+                heap = Math.min(heap, hp);
+                rocks = Math.min(rocks, rk[0]);
+                ckpt = Math.min(ckpt, rk[1]);
+            }
+        }
+        double rmw = readModifyWrite(config);
+        out.printf(Locale.ROOT, "%-8s %9d %10.1f %10.1f %10.1f %8.3f %8.3f %12.1f %12.2f%n", s.name,
+                config.newTrainer().network().layout().parameterCount(), bare, heap, rocks, heap / bare,
+                rocks / bare, rmw, ckpt);
+    }
+
+    /** {@code steps} batches of Gaussian rows, batch {@code i} on key {@code i % KEYS}. */
+    private static List<Example> rows(Shape s) {
         Random r = new Random(3);
         List<Example> rows = new ArrayList<>();
         for (int i = 0; i < s.steps * BATCH; i++) {
@@ -67,32 +102,7 @@ class OperatorOverheadBench {
             }
             rows.add(new Example("key-" + (i / BATCH) % KEYS, x, y, Example.NO_TIMESTAMP, null));
         }
-
-        double bare = Double.MAX_VALUE;
-        double heap = Double.MAX_VALUE;
-        double rocks = Double.MAX_VALUE;
-        double ckpt = Double.MAX_VALUE;
-        // interleaved repetitions, best of each (the machine is shared: the minimum is the least
-        // disturbed run); the first repetition is a warm-up
-        for (int rep = 0; rep < REPS + 1; rep++) {
-            double b = bare(config, rows, s.steps);
-            double hp = operator(config, rows, s.steps, null)[0];
-            double[] rk = operator(config, rows, s.steps, TestSupport.rocksDb());
-            if (rep > 0) {
-                bare = Math.min(bare, b);
-                heap = Math.min(heap, hp);
-                rocks = Math.min(rocks, rk[0]);
-                ckpt = Math.min(ckpt, rk[1]);
-            }
-        }
-        double rmw = readModifyWrite(config);
-        ModelState st = config.newTrainer().newState(1);
-        System.out.printf(Locale.ROOT, "%-8s %9d %10.1f %10.1f %10.1f %8.3f %8.3f %12.1f %12.2f%n", s.name,
-                config.newTrainer().network().layout().parameterCount(), bare, heap, rocks, heap / bare,
-                rocks / bare, rmw, ckpt);
-        if (st.floatCount() < 0) {
-            throw new AssertionError();
-        }
+        return rows;
     }
 
     /** Microseconds per batch of a bare trainer: fill the mini-batch, step. */
@@ -116,9 +126,9 @@ class OperatorOverheadBench {
     }
 
     /** Microseconds per batch through the operator, and milliseconds of one checkpoint after it. */
-    private static double[] operator(OnlineTrainerConfig config, List<Example> rows, int steps, StateBackend backend)
-            throws Exception {
-        try (var h = TestSupport.harness(config, 1, 0, backend)) {
+    private static double[] operator(OnlineTrainerConfig config, List<Example> rows, int steps,
+                                     OperatorHarness.Backend backend) throws Exception {
+        try (var h = OperatorHarness.create(config, backend)) {
             h.setCheckpointStorage(new JobManagerCheckpointStorage(1 << 30));
             h.open();
             long t0 = System.nanoTime();
@@ -138,16 +148,16 @@ class OperatorOverheadBench {
     private static double readModifyWrite(OnlineTrainerConfig config) throws Exception {
         ModelStateSerializer ser = new ModelStateSerializer(config.modelSpec());
         ModelState s = config.newTrainer().newState(1);
-        DataOutputSerializer out = new DataOutputSerializer(1 << 16);
+        DataOutputSerializer buffer = new DataOutputSerializer(1 << 16);
         int n = 200;
         long t0 = 0;
         for (int i = 0; i < 2 * n; i++) {
             if (i == n) {
                 t0 = System.nanoTime();
             }
-            out.clear();
-            ser.serialize(s, out);
-            s = ser.deserialize(new DataInputDeserializer(out.getSharedBuffer(), 0, out.length()));
+            buffer.clear();
+            ser.serialize(s, buffer);
+            s = ser.deserialize(new DataInputDeserializer(buffer.getSharedBuffer(), 0, buffer.length()));
         }
         return (System.nanoTime() - t0) / 1e3 / n;
     }

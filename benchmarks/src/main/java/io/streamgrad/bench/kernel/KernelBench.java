@@ -1,5 +1,7 @@
-package io.streamgrad.model.kernel;
+package io.streamgrad.bench.kernel;
 
+import io.streamgrad.model.kernel.FloatKernels;
+import io.streamgrad.model.kernel.KernelProvider;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -17,8 +19,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Kernel micro-benchmarks, one Dense layer's three products and its Adam update, per kernel
  * path. Shapes {@code m x n x k} = batch x units x inputs of the W1-W3 layers. GFLOP/s =
- * 2·m·n·k / time. Run: {@code mvn -o -q -B -Pbench -pl model compile exec:exec}
- * (add {@code -Djmh.args="KernelBench -p kernels=vector"} to narrow).
+ * 2·m·n·k / time. Run: {@code java -jar benchmarks/target/streamgrad-bench.jar kernels}
+ * (add JMH options, e.g. {@code -p kernels=vector}, to narrow).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

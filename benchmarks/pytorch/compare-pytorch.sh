@@ -5,15 +5,15 @@
 #   needs: ./mvnw -q -DskipTests package
 #          apt-get install python3-torch libopenblas0-pthread   (PyTorch 1.13 from Debian; without
 #          OpenBLAS Debian's torch uses the reference BLAS and is several times slower)
-#   usage: jobs/src/bench/compare-pytorch.sh [SECONDS] [ROUNDS]
+#   usage: benchmarks/pytorch/compare-pytorch.sh [SECONDS] [ROUNDS]
 set -euo pipefail
-cd "$(dirname "$0")/../../.."
+cd "$(dirname "$0")/../.."
 seconds=${1:-4}
 rounds=${2:-2}
 jar=jobs/target/streamgrad.jar
 py=/usr/bin/python3
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1   # one thread, like the engine
-bench_py=jobs/src/bench/pytorch_baseline.py
+bench_py=benchmarks/pytorch/pytorch_baseline.py
 best() { python3 -c 'import sys,json; print(max(json.loads(l)["examplesPerSecond"] for l in sys.stdin if l.startswith("{")))'; }
 printf '%-10s %12s %14s %8s %14s %8s\n' workload pytorch vector ratio portable ratio
 for w in "W1 1" "W1 32" "W2 64" "W3 128"; do

@@ -1,0 +1,94 @@
+package io.streamgrad.bench;
+
+import io.streamgrad.bench.operator.ManyKeysBench;
+import io.streamgrad.bench.operator.OperatorOverheadBench;
+import io.streamgrad.bench.pipeline.PipelineBench;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code java -jar streamgrad-bench.jar COMMAND [OPTIONS]}: the benchmark harnesses. Engine throughput
+ * of a user's own model stays in the product ({@code streamgrad bench}).
+ */
+public final class BenchMain {
+    private static final String OVERVIEW = """
+            Usage: java [--add-modules jdk.incubator.vector] -jar streamgrad-bench.jar COMMAND [OPTIONS]
+
+            Commands (COMMAND --help for details):
+              pipeline    Kafka -> Flink -> train -> Kafka (embedded broker, local Flink) with a stage
+                          breakdown; one JSON line
+              operator    per-batch operator overhead over a bare training step, heap and RocksDB; a table
+              many-keys   10,000 W1 models in one operator (heap, throughput) and a W3 checkpoint; a table
+              kernels     JMH micro-benchmarks of the dense-layer kernels (any JMH options follow)
+            Engine throughput (W1/W2/W3 or your own model): java -jar jobs/target/streamgrad.jar bench
+            """;
+    private static final String OPERATOR_USAGE = """
+            Usage: streamgrad-bench operator [--reps 5]
+              Best of --reps timed repetitions (after one warm-up) of three model sizes.
+            """;
+    private static final String MANY_KEYS_USAGE = """
+            Usage: streamgrad-bench many-keys [--keys 10000] [--checkpoints-only]
+              Give the JVM room for the models: java -Xmx4g -jar streamgrad-bench.jar many-keys
+            """;
+
+    private BenchMain() {}
+
+    public static void main(String[] args) throws Exception {
+        int code = run(List.of(args), System.out, System.err);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    /** Runs one command; returns the exit code. JMH's {@code kernels} runs in its own main. */
+    static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+        if (args.isEmpty() || isHelp(args.get(0))) {
+            out.print(OVERVIEW);
+            return args.isEmpty() ? 2 : 0;
+        }
+        String command = args.get(0);
+        List<String> rest = args.subList(1, args.size());
+        if (command.equals("kernels")) {
+            org.openjdk.jmh.Main.main(rest.toArray(new String[0]));
+            return 0;
+        }
+        String usage = switch (command) {
+            case "pipeline" -> PipelineBench.usage();
+            case "operator" -> OPERATOR_USAGE;
+            case "many-keys" -> MANY_KEYS_USAGE;
+            default -> null;
+        };
+        if (usage == null) {
+            err.println("unknown command '" + command + "'");
+            err.print(OVERVIEW);
+            return 2;
+        }
+        if (rest.stream().anyMatch(BenchMain::isHelp)) {
+            out.print(usage);
+            return 0;
+        }
+        try {
+            switch (command) {
+                case "pipeline" -> PipelineBench.run(rest, out, err);
+                case "operator" -> {
+                    BenchOptions o = BenchOptions.parse(rest, Set.of("reps"), Set.of());
+                    new OperatorOverheadBench(out, (int) o.number("reps", 5)).run(OperatorOverheadBench.SHAPES);
+                }
+                default -> {
+                    BenchOptions o = BenchOptions.parse(rest, Set.of("keys"), Set.of("checkpoints-only"));
+                    new ManyKeysBench(out, (int) o.number("keys", 10_000)).run(o.flag("checkpoints-only"));
+                }
+            }
+            return 0;
+        } catch (IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            err.print(usage);
+            return 2;
+        }
+    }
+
+    private static boolean isHelp(String arg) {
+        return arg.equals("--help") || arg.equals("-h") || arg.equals("help");
+    }
+}

@@ -1,0 +1,5 @@
+/**
+ * The {@code streamgrad-bench.jar} entry point and its option parsing; each harness lives in a
+ * sub-package (pipeline, operator, kernel).
+ */
+package io.streamgrad.bench;
