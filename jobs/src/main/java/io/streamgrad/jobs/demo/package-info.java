@@ -1,0 +1,4 @@
+/**
+ * The demo's synthetic, drifting example stream.
+ */
+package io.streamgrad.jobs.demo;
