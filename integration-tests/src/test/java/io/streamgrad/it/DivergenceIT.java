@@ -1,15 +1,12 @@
 package io.streamgrad.it;
 
-import static io.streamgrad.it.TrainingTestSupport.flinkConf;
-import static io.streamgrad.it.TrainingTestSupport.json;
-import static io.streamgrad.it.TrainingTestSupport.snapshots;
+import static io.streamgrad.it.JobYaml.dense;
+import static io.streamgrad.it.StreamGradFixture.flinkConf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.streamgrad.it.TrainingTestSupport.KeyReplay;
-import io.streamgrad.it.TrainingTestSupport.Sample;
+import io.streamgrad.it.EngineReplay.KeyReplay;
 import io.streamgrad.jobs.config.JobConfig;
-import io.streamgrad.jobs.kafka.EmbeddedKafkaBroker;
 import io.streamgrad.model.snapshot.ModelSnapshot;
 import io.streamgrad.model.state.ModelState;
 import io.streamgrad.model.train.StepResult;
@@ -19,7 +16,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.stream.LongStream;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,11 +30,11 @@ class DivergenceIT {
     static final int PER_KEY = 300;
     static final int BATCH = 10;
 
-    static EmbeddedKafkaBroker kafka;
+    static StreamGradFixture kafka;
 
     @BeforeAll
     static void startKafka() {
-        kafka = EmbeddedKafkaBroker.start();
+        kafka = StreamGradFixture.start();
     }
 
     @AfterAll
@@ -50,35 +46,18 @@ class DivergenceIT {
     void explodingLossKeepsTheLastFiniteWeightsAndTheJobGoesOn() throws Exception {
         long t0 = System.nanoTime();
         kafka.createTopic("div-in", 1, false);
-        for (String t : List.of("div-metrics", "div-snapshots", "div-dead")) {
-            kafka.createTopic(t, 1, false);
-        }
-        List<Sample> rows = TrainingTestSupport.samples(5, KEYS, PER_KEY, 4);
-        TrainingTestSupport.produce(kafka.bootstrapServers(), "div-in", 1, rows);
-        JobConfig cfg = JobConfig.parse("""
-                job: {name: divergence, parallelism: 1}
-                kafka: {bootstrapServers: "%s", startingOffsets: earliest, stoppingOffsets: latest, transactionTimeoutMs: 60000}
-                topics: {input: div-in, metrics: div-metrics, snapshots: div-snapshots, deadLetters: div-dead}
-                input:
-                  format: json
-                  key: {from: field, field: model}
-                  json: {features: x, label: y}
-                model:
-                  inputDim: 4
-                  layers: [{type: dense, units: 8, activation: tanh}, {type: dense, units: 1}]
-                  loss: meanSquaredError
-                optimizer: {type: sgd, learningRate: 3.0}
-                training: {batchSize: %d, maxBatchDelayMs: 0, seed: 3}
-                snapshots: {everySteps: 0}
-                checkpointing: {intervalMs: 300}
-                """.formatted(kafka.bootstrapServers(), BATCH), List.of());
-        TrainingTestSupport.start(cfg, flinkConf("hashmap", 0), UnaryOperator.identity())
+        kafka.createOutputs("div");
+        List<Sample> rows = Sample.generate(5, KEYS, PER_KEY, 4);
+        kafka.produceSamples("div-in", 1, rows);
+        JobConfig cfg = kafka.job("divergence", 1).bounded().topics("div").jsonInput("model")
+                .model(4, "meanSquaredError", dense(8, "tanh"), dense(1)).optimizer("{type: sgd, learningRate: 3.0}")
+                .batches(BATCH).set("training.seed", 3).snapshotEvery(0).checkpointEvery(300).parse();
+        StreamGradFixture.startJob(cfg, flinkConf("hashmap", 0), UnaryOperator.identity())
                 .getJobExecutionResult().get(60, TimeUnit.SECONDS);
-        List<ConsumerRecord<String, byte[]>> out = KafkaTestSupport.readAll(kafka.bootstrapServers(),
-                Duration.ofSeconds(30), "div-metrics", "div-snapshots", "div-dead");
+        Outputs out = kafka.readAll(Duration.ofSeconds(30), "div-metrics", "div-snapshots", "div-dead");
 
-        Map<String, KeyReplay> ref = TrainingTestSupport.replay(cfg, rows, true);
-        assertThat(json(out, "div-dead")).isEmpty();
+        Map<String, KeyReplay> ref = EngineReplay.samples(cfg, rows, true);
+        assertThat(out.json("div-dead")).isEmpty();
         for (String key : KEYS) {
             KeyReplay r = ref.get(key);
             int firstSkip = indexOfFirstSkip(r.steps);
@@ -86,7 +65,7 @@ class DivergenceIT {
             long skipped = PER_KEY / BATCH - firstSkip;
 
             // metrics: one per batch, all input consumed, every step from the first non-finite one skipped
-            List<JsonNode> metrics = json(out, "div-metrics").stream()
+            List<JsonNode> metrics = out.json("div-metrics").stream()
                     .filter(m -> m.get("modelKey").asText().equals(key)).toList();
             assertThat(metrics).extracting(m -> m.get("examplesSeen").asLong())
                     .containsExactlyElementsOf(LongStream.rangeClosed(1, PER_KEY / BATCH).map(i -> i * BATCH).boxed().toList());
@@ -106,7 +85,7 @@ class DivergenceIT {
             }
 
             // the published model: the weights before the first skipped step, finite, with the counters of all input
-            List<ModelSnapshot> snaps = snapshots(out, "div-snapshots").stream()
+            List<ModelSnapshot> snaps = out.snapshots("div-snapshots").stream()
                     .filter(s -> s.modelKey().equals(key)).toList();
             assertThat(snaps).hasSize(1);
             ModelState published = snaps.get(0).state();

@@ -1,13 +1,13 @@
 package io.streamgrad.it;
 
+import static io.streamgrad.it.JobYaml.dense;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.streamgrad.it.EngineReplay.KeyReplay;
+import io.streamgrad.it.StreamGradFixture.In;
 import io.streamgrad.jobs.config.JobConfig;
-import io.streamgrad.jobs.kafka.EmbeddedKafkaBroker;
 import io.streamgrad.model.snapshot.ModelSnapshot;
-import io.streamgrad.model.state.ModelState;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * engine's models with every metric exactly once.
  */
 class FlinkClusterIT {
-    static EmbeddedKafkaBroker kafka;
+    static StreamGradFixture kafka;
     static StandaloneFlinkCluster flink;
     @TempDir
     static Path tmp;
@@ -41,7 +41,7 @@ class FlinkClusterIT {
     @BeforeAll
     static void start() throws Exception {
         assertThat(JOB_JAR).as("the job jar (package the jobs module first)").exists();
-        kafka = EmbeddedKafkaBroker.start();
+        kafka = StreamGradFixture.start();
         flink = StandaloneFlinkCluster.start(tmp.resolve("flink"), Map.of());
     }
 
@@ -58,52 +58,32 @@ class FlinkClusterIT {
         }
     }
 
-    static final String JOB = """
-            job: {name: %1$s, parallelism: 2}
-            kafka:
-              bootstrapServers: "will be set on the command line"
-              startingOffsets: earliest
-              stoppingOffsets: latest
-              transactionTimeoutMs: 120000
-              properties: {%2$s}
-            topics: {input: %1$s-in, metrics: %1$s-metrics, snapshots: %1$s-snapshots, deadLetters: %1$s-dead}
-            input:
-              format: json
-              key: {from: field, field: model}
-              json: {features: x, label: y}
-            model:
-              inputDim: 3
-              layers: [{type: dense, units: 16, activation: tanh}, {type: dense, units: 1}]
-              loss: meanSquaredError
-            optimizer: {type: adam, learningRate: 0.01}
-            training: {batchSize: 20, maxBatchDelayMs: 0, seed: 7}
-            snapshots: {everySteps: 25}
-            checkpointing: {intervalMs: 500}
-            """;
-
     /** Writes the job's configuration file; the bootstrap address comes as a --set argument, as an operator would. */
-    static Path configFile(String name, String clientProps) throws Exception {
-        Path f = tmp.resolve(name + ".yaml");
-        Files.writeString(f, String.format(JOB, name, clientProps));
-        return f;
+    static Path configFile(String name, Map<String, String> clientProps) {
+        JobYaml job = JobYaml.job(name, 2).kafka("will be set on the command line").bounded()
+                .set("kafka.transactionTimeoutMs", 120000);
+        clientProps.forEach(job::kafkaProperty);
+        return job.topics(name).jsonInput("model").model(3, "meanSquaredError", dense(16, "tanh"), dense(1))
+                .optimizer("{type: adam, learningRate: 0.01}").batches(20).set("training.seed", 7)
+                .snapshotEvery(25).checkpointEvery(500).write(tmp.resolve(name + ".yaml"));
     }
 
-    static List<ItKafka.In> data(long seed, Map<String, Integer> perKey, int badEvery) {
+    static List<In> data(long seed, Map<String, Integer> perKey, int badEvery) {
         Random r = new Random(seed);
-        List<ItKafka.In> out = new ArrayList<>();
+        List<In> out = new ArrayList<>();
         Map<String, Integer> left = new java.util.TreeMap<>(perKey);
         int i = 0;
         while (!left.isEmpty()) {
             for (String key : List.copyOf(left.keySet())) {
                 float[] x = {(float) r.nextGaussian(), (float) r.nextGaussian(), (float) r.nextGaussian()};
                 float y = key.hashCode() % 2 == 0 ? 2 * x[0] - x[1] + 0.5f : -x[2] + 0.3f * x[0];
-                out.add(ItKafka.In.text(key, "{\"model\":\"" + key + "\",\"x\":[" + x[0] + "," + x[1] + "," + x[2]
+                out.add(In.text(key, "{\"model\":\"" + key + "\",\"x\":[" + x[0] + "," + x[1] + "," + x[2]
                         + "],\"y\":" + y + "}"));
                 if (left.merge(key, -1, Integer::sum) == 0) {
                     left.remove(key);
                 }
                 if (badEvery > 0 && ++i % badEvery == 0) {
-                    out.add(ItKafka.In.text(key, "{\"model\":\"" + key + "\",\"x\":[1,2],\"y\":1}"));
+                    out.add(In.text(key, "{\"model\":\"" + key + "\",\"x\":[1,2],\"y\":1}"));
                 }
             }
         }
@@ -121,53 +101,54 @@ class FlinkClusterIT {
 
     /** Committed records of a topic so far (read_committed). */
     static List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> out(String topic) {
-        return ItKafka.readAll(kafka.bootstrapServers(), Map.of(), topic).get(topic);
+        return kafka.readAll(topic).records(topic);
     }
 
     @Test
     void submittedJobJarTrainsFromKafkaAndFinishes() throws Exception {
         String name = "cluster-plain";
         createTopics(name);
-        List<ItKafka.In> input = data(1, Map.of("alpha", 500, "beta", 330), 97);
-        ItKafka.produce(kafka.bootstrapServers(), Map.of(), name + "-in", input);
-        Path config = configFile(name, "");
+        List<In> input = data(1, Map.of("alpha", 500, "beta", 330), 97);
+        kafka.produce(name + "-in", input);
+        Path config = configFile(name, Map.of());
         JobConfig cfg = JobConfig.load(config, List.of("kafka.bootstrapServers=" + kafka.bootstrapServers()));
 
         String jarId = flink.uploadJar(JOB_JAR);
         String jobId = flink.runJar(jarId, args(config), 2);
         assertThat(flink.awaitTerminal(jobId, Duration.ofSeconds(120))).isEqualTo("FINISHED");
 
-        var out = ItKafka.readAll(kafka.bootstrapServers(), Map.of(), name + "-metrics", name + "-snapshots", name + "-dead");
-        List<JsonNode> metrics = ItKafka.json(out.get(name + "-metrics"));
-        List<ModelSnapshot> snapshots = ItKafka.snapshots(out.get(name + "-snapshots"));
-        List<JsonNode> dead = ItKafka.json(out.get(name + "-dead"));
+        Outputs out = kafka.readAll(name + "-metrics", name + "-snapshots", name + "-dead");
+        List<JsonNode> metrics = out.json(name + "-metrics");
+        List<ModelSnapshot> snapshots = out.snapshots(name + "-snapshots");
+        List<JsonNode> dead = out.json(name + "-dead");
         // 500 = 25 batches of 20; 330 = 16 batches + a partial batch of 10 trained at end of input
         assertThat(metrics.stream().filter(m -> m.get("modelKey").asText().equals("alpha"))).hasSize(25);
         assertThat(metrics.stream().filter(m -> m.get("modelKey").asText().equals("beta"))).hasSize(17);
         long badRecords = input.stream().filter(r -> new String(r.value()).contains("[1,2]")).count();
         assertThat(dead).hasSize((int) badRecords).allSatisfy(d ->
                 assertThat(d.get("reason").asText()).isEqualTo("x: expected 3 values, got 2"));
-        ItKafka.assertExactlyOncePerKeyVersion(metrics, snapshots);
+        Outputs.assertExactlyOncePerKeyVersion(metrics, snapshots);
         // steps 25 (alpha), end of input (alpha: none newer; beta: 17)
         assertThat(snapshots).extracting(s -> s.modelKey() + "@" + s.version())
                 .containsExactlyInAnyOrder("alpha@25", "beta@17");
-        ItKafka.assertSnapshotsEqualEngine(ItKafka.latest(snapshots), ItKafka.engine(cfg, input));
+        EngineReplay.assertLatestSnapshotsEqual(Outputs.latest(snapshots), EngineReplay.records(cfg, input));
         JsonNode cps = flink.checkpoints(jobId);
         assertThat(cps.path("counts").path("completed").asInt()).isPositive();
         // while a bounded job's tasks start or finish, Flink declines checkpoints triggered meanwhile
-        // (CHECKPOINT_DECLINED_TASK_CLOSING / _TASK_NOT_READY, NOT_ALL_REQUIRED_TASKS_RUNNING): nothing else may fail
+        // (CHECKPOINT_DECLINED_TASK_CLOSING / _TASK_NOT_READY, NOT_ALL_REQUIRED_TASKS_RUNNING, and the coordinator
+        // suspending as the finished job shuts down): nothing else may fail
         for (JsonNode c : cps.path("history")) {
             if (c.path("status").asText().equals("FAILED")) {
                 assertThat(c.path("failure_message").asText()).containsAnyOf("task is closing",
                         "checkpoint request for unknown task", "Not all required tasks are currently running",
-                        "tasks not ready");
+                        "tasks not ready", "Checkpoint Coordinator is suspending");
             }
         }
     }
 
     @Test
     void badConfigurationIsRejectedAtSubmissionNamingTheField() throws Exception {
-        Path config = configFile("cluster-bad", "");
+        Path config = configFile("cluster-bad", Map.of());
         String jarId = flink.uploadJar(JOB_JAR);
         List<String> args = new ArrayList<>(args(config));
         args.addAll(List.of("--set", "training.batchSize=0"));
@@ -190,10 +171,10 @@ class FlinkClusterIT {
     void jobRecoversFromAKilledTaskManagerWithExactlyTheEngineModels() throws Exception {
         String name = "cluster-kill";
         createTopics(name);
-        List<ItKafka.In> input = data(2, Map.of("gamma", 2400, "delta", 2150), 0);
+        List<In> input = data(2, Map.of("gamma", 2400, "delta", 2150), 0);
         // many small producer batches, so that a small fetch size and a quota pace the job's consumer
-        ItKafka.produce(kafka.bootstrapServers(), Map.of("batch.size", "1024", "linger.ms", "0"), name + "-in", input);
-        Path config = configFile(name, "max.partition.fetch.bytes: 2048");
+        kafka.produce(Map.of("batch.size", "1024", "linger.ms", "0"), name + "-in", input);
+        Path config = configFile(name, Map.of("max.partition.fetch.bytes", "2048"));
         JobConfig cfg = JobConfig.load(config, List.of("kafka.bootstrapServers=" + kafka.bootstrapServers()));
         // ~400 KB of input at 20 KB/s per consumer (a default quota for every client id): the job needs
         // several seconds, the kill lands mid-run
@@ -219,16 +200,16 @@ class FlinkClusterIT {
 
         JsonNode history = flink.exceptions(jobId).path("exceptionHistory").path("entries");
         assertThat(history.size()).isGreaterThanOrEqualTo(1);
-        var out = ItKafka.readAll(kafka.bootstrapServers(), Map.of(), name + "-metrics", name + "-snapshots", name + "-dead");
-        List<JsonNode> metrics = ItKafka.json(out.get(name + "-metrics"));
-        List<ModelSnapshot> snapshots = ItKafka.snapshots(out.get(name + "-snapshots"));
-        assertThat(out.get(name + "-dead")).isEmpty();
-        ItKafka.assertExactlyOncePerKeyVersion(metrics, snapshots);
-        Map<String, ModelState> engine = ItKafka.engine(cfg, input);
-        assertThat(engine.get("gamma").version()).isEqualTo(120);
-        assertThat(engine.get("delta").version()).isEqualTo(108);
+        Outputs out = kafka.readAll(name + "-metrics", name + "-snapshots", name + "-dead");
+        List<JsonNode> metrics = out.json(name + "-metrics");
+        List<ModelSnapshot> snapshots = out.snapshots(name + "-snapshots");
+        assertThat(out.records(name + "-dead")).isEmpty();
+        Outputs.assertExactlyOncePerKeyVersion(metrics, snapshots);
+        Map<String, KeyReplay> engine = EngineReplay.records(cfg, input);
+        assertThat(engine.get("gamma").state.version()).isEqualTo(120);
+        assertThat(engine.get("delta").state.version()).isEqualTo(108);
         assertThat(metrics).hasSize(120 + 108);
-        ItKafka.assertSnapshotsEqualEngine(ItKafka.latest(snapshots), engine);
+        EngineReplay.assertLatestSnapshotsEqual(Outputs.latest(snapshots), engine);
         System.out.printf("FlinkClusterIT: TaskManager killed after 2 checkpoints (%d of %d metrics committed); %d failure(s)"
                         + " survived (%s); finished %.1f s after the kill; %d metrics, %d snapshots, final models"
                         + " bit-identical to the engine%n", beforeKill, metrics.size(), history.size(),

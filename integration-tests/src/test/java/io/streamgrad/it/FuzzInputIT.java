@@ -1,18 +1,17 @@
 package io.streamgrad.it;
 
+import static io.streamgrad.it.JobYaml.dense;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.streamgrad.it.StreamGradFixture.In;
 import io.streamgrad.jobs.OnlineTrainingJob;
 import io.streamgrad.jobs.config.ConfigException;
 import io.streamgrad.jobs.config.JobConfig;
 import io.streamgrad.jobs.input.ExampleParser;
-import io.streamgrad.jobs.kafka.EmbeddedKafkaBroker;
 import io.streamgrad.model.snapshot.ModelSnapshot;
-import io.streamgrad.model.state.ModelState;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,14 +39,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class FuzzInputIT {
     static final int MAX_MESSAGE = 5 << 20;
-    static EmbeddedKafkaBroker kafka;
+    static StreamGradFixture kafka;
     @TempDir
     static Path tmp;
 
     @BeforeAll
     static void startKafka() {
         // records of 2 MB need a larger broker limit (default ~1 MB) and producer max.request.size
-        kafka = EmbeddedKafkaBroker.start(0, Map.of("message.max.bytes", String.valueOf(MAX_MESSAGE)));
+        kafka = StreamGradFixture.start(Map.of("message.max.bytes", String.valueOf(MAX_MESSAGE)));
     }
 
     @AfterAll
@@ -56,27 +54,16 @@ class FuzzInputIT {
         kafka.close();
     }
 
-    static final String JOB = """
-            job: {name: fuzz-%1$s, parallelism: 2}
-            kafka: {bootstrapServers: "%2$s", startingOffsets: earliest, stoppingOffsets: latest, transactionTimeoutMs: 60000}
-            topics: {input: fuzz-%1$s-in, metrics: fuzz-%1$s-metrics, snapshots: fuzz-%1$s-snapshots, deadLetters: fuzz-%1$s-dead}
-            input:
-              format: %1$s
-              key: {from: field, field: model, column: 0}
-              %3$s
-            model:
-              inputDim: 3
-              layers: [{type: dense, units: 8, activation: tanh}, {type: dense, units: 1}]
-              loss: meanSquaredError
-            optimizer: {type: adam, learningRate: 0.01}
-            training: {batchSize: 16, maxBatchDelayMs: 0}
-            snapshots: {everySteps: 0}
-            checkpointing: {intervalMs: 1000}
-            """;
+    static JobYaml job(String format) {
+        JobYaml job = kafka.job("fuzz-" + format, 2).bounded().topics("fuzz-" + format);
+        job = format.equals("json") ? job.jsonInput("model")
+                : job.csvInput("{from: field, column: 0}", "{features: \"1-3\", label: 4}");
+        return job.model(3, "meanSquaredError", dense(8, "tanh"), dense(1)).optimizer("{type: adam, learningRate: 0.01}")
+                .batches(16).snapshotEvery(0).checkpointEvery(1000);
+    }
 
     static JobConfig config(String format) {
-        String section = format.equals("json") ? "json: {features: x, label: y}" : "csv: {features: \"1-3\", label: 4}";
-        return JobConfig.parse(String.format(JOB, format, kafka.bootstrapServers(), section), List.of());
+        return job(format).parse();
     }
 
     // ------------------------------------------------------------------ the fuzzer
@@ -120,16 +107,16 @@ class FuzzInputIT {
     }
 
     /** Seeded mix of valid and hostile records; every category appears. */
-    static List<ItKafka.In> fuzz(long seed, boolean json, int n, Map<String, Integer> categories) {
+    static List<In> fuzz(long seed, boolean json, int n, Map<String, Integer> categories) {
         Random r = new Random(seed);
-        List<ItKafka.In> out = new ArrayList<>();
+        List<In> out = new ArrayList<>();
         String[] hostileNumbers = {"1e39", "-1e39", "1e308", "1e400", "3.4e38", "NaN", "\"NaN\"", "Infinity", "\"-Infinity\"",
                 "1e-50", "0x10", "\"12\"", "true", "null", "[]", "{}", "1" + "0".repeat(60)};
         for (int i = 0; i < n; i++) {
             String key = KEYS[r.nextInt(KEYS.length)];
             if (i > 0 && i % (n / 5) == 0) { // 2 MB records, one of each shape
                 categories.merge("2 MB", 1, Integer::sum);
-                out.add(ItKafka.In.text(key, oversized(json, key, i / (n / 5) - 1)));
+                out.add(In.text(key, oversized(json, key, i / (n / 5) - 1)));
                 continue;
             }
             int kind = r.nextInt(100) < 55 ? 0 : 1 + r.nextInt(11);
@@ -140,7 +127,7 @@ class FuzzInputIT {
                     byte[] bytes = new byte[r.nextInt(300)];
                     r.nextBytes(bytes);
                     categories.merge("random bytes", 1, Integer::sum);
-                    out.add(new ItKafka.In(r.nextBoolean() ? key : null, bytes));
+                    out.add(new In(r.nextBoolean() ? key : null, bytes));
                     continue;
                 }
                 case 2 -> {
@@ -205,7 +192,7 @@ class FuzzInputIT {
                 case 10 -> "deep nesting/long numbers";
                 default -> "other format";
             }, 1, Integer::sum);
-            out.add(ItKafka.In.text(r.nextInt(10) == 0 ? null : key, v));
+            out.add(In.text(r.nextInt(10) == 0 ? null : key, v));
         }
         return out;
     }
@@ -232,15 +219,15 @@ class FuzzInputIT {
         JobConfig cfg = config(format);
         kafka.createTopic(cfg.topics().input(), 1, false); // one partition: per-key order = produce order, also for records without a Kafka key
         Map<String, Integer> categories = new TreeMap<>();
-        List<ItKafka.In> input = fuzz(json ? 41 : 43, json, 3000, categories);
+        List<In> input = fuzz(json ? 41 : 43, json, 3000, categories);
         assertThat(categories).containsKeys("valid", "random bytes", "truncated", "mutated", "wrong dimensions",
                 "NaN/Inf/huge numbers", "missing label", "unknown fields", "2 MB");
-        ItKafka.produce(kafka.bootstrapServers(), Map.of("max.request.size", String.valueOf(MAX_MESSAGE),
-                "compression.type", "lz4"), cfg.topics().input(), input);
+        kafka.produce(Map.of("max.request.size", String.valueOf(MAX_MESSAGE), "compression.type", "lz4"),
+                cfg.topics().input(), input);
 
         ExampleParser parser = new ExampleParser(cfg.input(), cfg.model());
         int accepted = 0;
-        for (ItKafka.In r : input) {
+        for (In r : input) {
             if (parser.parse(r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8), r.value(), 0L).isOk()) {
                 accepted++;
             }
@@ -250,16 +237,13 @@ class FuzzInputIT {
         Configuration conf = new Configuration();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 1);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
-        OnlineTrainingJob.build(env, cfg, Map.of());
-        JobClient job = env.executeAsync(cfg.jobName());
+        JobClient job = StreamGradFixture.startJob(cfg, conf, Map.of());
         job.getJobExecutionResult().get(180, TimeUnit.SECONDS); // throws if the job failed
 
-        var out = ItKafka.readAll(kafka.bootstrapServers(), Map.of(), cfg.topics().metrics(), cfg.topics().snapshots(),
-                cfg.topics().deadLetters());
-        List<JsonNode> metrics = ItKafka.json(out.get(cfg.topics().metrics()));
-        List<JsonNode> dead = ItKafka.json(out.get(cfg.topics().deadLetters()));
-        Map<String, ModelSnapshot> latest = ItKafka.latest(ItKafka.snapshots(out.get(cfg.topics().snapshots())));
+        Outputs out = kafka.readAll(cfg.topics().metrics(), cfg.topics().snapshots(), cfg.topics().deadLetters());
+        List<JsonNode> metrics = out.json(cfg.topics().metrics());
+        List<JsonNode> dead = out.json(cfg.topics().deadLetters());
+        Map<String, ModelSnapshot> latest = Outputs.latest(out.snapshots(cfg.topics().snapshots()));
 
         long trained = latest.values().stream().mapToLong(ModelSnapshot::examplesSeen).sum();
         long trainedByMetrics = metrics.stream().mapToLong(m -> m.get("batchSize").asLong()).sum();
@@ -279,14 +263,12 @@ class FuzzInputIT {
                 }
             }
         }
-        Map<String, ModelState> engine = ItKafka.engine(cfg, input);
-        ItKafka.assertSnapshotsEqualEngine(latest, engine);
+        EngineReplay.assertLatestSnapshotsEqual(latest, EngineReplay.records(cfg, input));
     }
 
     @Test
     void badConfigurationFailsAtStartNamingTheField() throws Exception {
-        Path f = tmp.resolve("bad.yaml");
-        Files.writeString(f, String.format(JOB, "json", kafka.bootstrapServers(), "json: {features: x, label: y}"));
+        Path f = job("json").write(tmp.resolve("bad.yaml"));
         Map<String, String> cases = Map.of(
                 "training.batchSize=0", "training.batchSize",
                 "model.layers[0].units=-3", "model.layers[0].units",

@@ -1,11 +1,11 @@
 package io.streamgrad.it;
 
+import static io.streamgrad.it.JobYaml.dense;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streamgrad.jobs.OnlineTrainingJob;
 import io.streamgrad.jobs.config.JobConfig;
-import io.streamgrad.jobs.kafka.EmbeddedKafkaBroker;
 import io.streamgrad.model.snapshot.ModelSnapshot;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -52,23 +52,13 @@ class LoadIT {
         return "true".equalsIgnoreCase(System.getenv("CI")) ? Math.min(s, 75) : s;
     }
 
-    static final String JOB = """
-            job: {name: load, parallelism: 2}
-            kafka: {bootstrapServers: "%s", startingOffsets: earliest, stoppingOffsets: latest, transactionTimeoutMs: 120000}
-            topics: {input: load-in, metrics: load-metrics, snapshots: load-snapshots, deadLetters: load-dead}
-            input:
-              format: json
-              key: {from: field, field: k}
-              json: {features: x, label: y}
-            model:
-              inputDim: 4
-              layers: [{type: dense, units: 128, activation: tanh}, {type: dense, units: 128, activation: tanh}, {type: dense, units: 1}]
-              loss: meanSquaredError
-            optimizer: {type: adam, learningRate: 0.005}
-            training: {batchSize: 32, maxBatchDelayMs: 0, metricsEverySteps: 50}
-            snapshots: {everySteps: 2000}
-            checkpointing: {intervalMs: 1000, directory: "%s"}
-            """;
+    static JobConfig config(StreamGradFixture kafka, Path checkpoints) {
+        return kafka.job("load", 2).bounded().set("kafka.transactionTimeoutMs", 120000).topics("load").jsonInput("k")
+                .model(4, "meanSquaredError", dense(128, "tanh"), dense(128, "tanh"), dense(1))
+                .optimizer("{type: adam, learningRate: 0.005}").batches(32).set("training.metricsEverySteps", 50)
+                .snapshotEvery(2000).checkpointEvery(1000).set("checkpointing.directory", "\"" + checkpoints.toUri() + "\"")
+                .parse();
+    }
 
     record HeapSample(double atSeconds, long usedAfterGc) {}
 
@@ -82,15 +72,14 @@ class LoadIT {
         // 2 cores; -Dstreamgrad.load.records overrides
         int records = Integer.getInteger("streamgrad.load.records", Math.min(seconds * 40_000,
                 "true".equalsIgnoreCase(System.getenv("CI")) ? 2_000_000 : Integer.MAX_VALUE));
-        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(0, Map.of("log.segment.bytes", String.valueOf(256 << 20)))) {
+        try (StreamGradFixture kafka = StreamGradFixture.start(Map.of("log.segment.bytes", String.valueOf(256 << 20)))) {
             kafka.createTopic("load-in", 2, false);
             kafka.createTopic("load-snapshots", 1, true);
             long t0 = System.nanoTime();
             produce(kafka.bootstrapServers(), records);
             double produceSeconds = (System.nanoTime() - t0) / 1e9;
 
-            JobConfig cfg = JobConfig.parse(String.format(JOB, kafka.bootstrapServers(),
-                    tmp.resolve("checkpoints").toUri()), List.of());
+            JobConfig cfg = config(kafka, tmp.resolve("checkpoints"));
             int restPort = StandaloneFlinkCluster.freePort();
             Configuration conf = new Configuration();
             conf.set(RestOptions.PORT, restPort);
@@ -124,11 +113,11 @@ class LoadIT {
             double runSeconds = (System.nanoTime() - start) / 1e9;
             lastStats = checkpointStats(http, restPort, jobId, lastStats);
 
-            var out = ItKafka.readAll(kafka.bootstrapServers(), Map.of(), "load-metrics", "load-snapshots", "load-dead");
-            Map<String, ModelSnapshot> latest = ItKafka.latest(ItKafka.snapshots(out.get("load-snapshots")));
-            List<JsonNode> metrics = ItKafka.json(out.get("load-metrics"));
+            Outputs out = kafka.readAll("load-metrics", "load-snapshots", "load-dead");
+            Map<String, ModelSnapshot> latest = Outputs.latest(out.snapshots("load-snapshots"));
+            List<JsonNode> metrics = out.json("load-metrics");
             long trained = latest.values().stream().mapToLong(ModelSnapshot::examplesSeen).sum();
-            assertThat(out.get("load-dead")).isEmpty();
+            assertThat(out.records("load-dead")).isEmpty();
             assertThat(latest).hasSize(KEYS);
             assertThat(metrics.stream().mapToLong(m -> m.get("batchSize").asLong()).sum()).as("examples in metrics")
                     .isEqualTo(trained);
@@ -186,7 +175,7 @@ class LoadIT {
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/jobs/"
                     + jobId + "/checkpoints")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 ? ItKafka.JSON.readTree(r.body()) : previous;
+            return r.statusCode() == 200 ? Outputs.JSON.readTree(r.body()) : previous;
         } catch (Exception e) {
             return previous;
         }

@@ -1,28 +1,26 @@
 package io.streamgrad.it;
 
-import static io.streamgrad.it.TrainingTestSupport.hasSnapshot;
-import static io.streamgrad.it.TrainingTestSupport.snapshots;
-import static io.streamgrad.it.TrainingTestSupport.start;
+import static io.streamgrad.it.JobYaml.dense;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.streamgrad.it.EngineReplay.KeyReplay;
+import io.streamgrad.it.StreamGradFixture.In;
 import io.streamgrad.jobs.OnlineTrainingJob;
 import io.streamgrad.jobs.WarmStarts;
 import io.streamgrad.jobs.config.JobConfig;
-import io.streamgrad.jobs.kafka.EmbeddedKafkaBroker;
 import io.streamgrad.model.snapshot.ModelSnapshot;
 import io.streamgrad.model.state.ModelState;
-import io.streamgrad.model.train.MiniBatch;
 import io.streamgrad.model.train.Trainer;
-import io.streamgrad.operators.OnlineTrainerConfig;
+import io.streamgrad.operators.Example;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,11 +30,11 @@ import org.junit.jupiter.api.Test;
  * environment): producer -> job -> read_committed consumers.
  */
 class OnlineTrainingJobIT {
-    static EmbeddedKafkaBroker kafka;
+    static StreamGradFixture kafka;
 
     @BeforeAll
     static void startKafka() {
-        kafka = EmbeddedKafkaBroker.start();
+        kafka = StreamGradFixture.start();
     }
 
     @AfterAll
@@ -44,23 +42,12 @@ class OnlineTrainingJobIT {
         kafka.close();
     }
 
-    static final String JSON_JOB = """
-            job: {name: it-json, parallelism: 1}
-            kafka: {bootstrapServers: "%s", startingOffsets: earliest, transactionTimeoutMs: 60000, groupId: %s}
-            topics: {input: %s, metrics: json-metrics, snapshots: json-snapshots, deadLetters: json-dead}
-            input:
-              format: json
-              key: {from: field, field: model}
-              json: {features: x, label: y}
-            model:
-              inputDim: 3
-              layers: [{type: dense, units: 8, activation: tanh}, {type: dense, units: 1}]
-              loss: meanSquaredError
-            optimizer: {type: adam, learningRate: 0.01}
-            training: {batchSize: 20, maxBatchDelayMs: 0, seed: 5}
-            snapshots: {everySteps: 10}
-            checkpointing: {intervalMs: 500}
-            """;
+    static JobYaml jsonJob(String group, String input) {
+        return kafka.job("it-json", 1).set("kafka.groupId", group).topics("json").set("topics.input", input)
+                .jsonInput("model").model(3, "meanSquaredError", dense(8, "tanh"), dense(1))
+                .optimizer("{type: adam, learningRate: 0.01}").batches(20).set("training.seed", 5)
+                .snapshotEvery(10).checkpointEvery(500);
+    }
 
     static List<float[]> xs(Random r, int n) {
         List<float[]> out = new ArrayList<>();
@@ -86,29 +73,28 @@ class OnlineTrainingJobIT {
         Random r = new Random(11);
         List<float[]> xa = xs(r, 600);
         List<float[]> xb = xs(r, 400);
-        List<String[]> records = new ArrayList<>();
+        List<In> records = new ArrayList<>();
         for (int i = 0; i < 600; i++) {
-            records.add(new String[] {null, json("a", xa.get(i))});
+            records.add(In.text(null, json("a", xa.get(i))));
             if (i < 400) {
-                records.add(new String[] {null, json("b", xb.get(i))});
+                records.add(In.text(null, json("b", xb.get(i))));
             }
             if (i == 100) {
-                records.add(new String[] {null, "{broken"});
-                records.add(new String[] {null, "{\"model\":\"a\",\"x\":[1,2],\"y\":1}"});
-                records.add(new String[] {null, "{\"model\":\"b\",\"x\":[1,2,3]}"});
+                records.add(In.text(null, "{broken"));
+                records.add(In.text(null, "{\"model\":\"a\",\"x\":[1,2],\"y\":1}"));
+                records.add(In.text(null, "{\"model\":\"b\",\"x\":[1,2,3]}"));
             }
         }
-        KafkaTestSupport.produce(kafka.bootstrapServers(), "json-in", records);
+        kafka.produce("json-in", records);
 
-        JobConfig cfg = JobConfig.parse(String.format(JSON_JOB, kafka.bootstrapServers(), "g1", "json-in"), List.of());
-        JobClient job = start(cfg, Map.of());
-        List<ConsumerRecord<String, byte[]>> seen;
-        try (KafkaTestSupport.Reader reader = new KafkaTestSupport.Reader(kafka.bootstrapServers(),
-                "json-metrics", "json-snapshots", "json-dead")) {
-            seen = reader.until(rs -> hasSnapshot(rs, "json-snapshots", "a", 30) && hasSnapshot(rs, "json-snapshots", "b", 20)
-                    && rs.stream().filter(x -> x.topic().equals("json-dead")).count() >= 3, Duration.ofSeconds(90));
+        JobConfig cfg = jsonJob("g1", "json-in").parse();
+        JobClient job = StreamGradFixture.startJob(cfg, new Configuration(), Map.of());
+        Outputs seen;
+        try (StreamGradFixture.Reader reader = kafka.reader("json-metrics", "json-snapshots", "json-dead")) {
+            seen = reader.until(rs -> rs.hasSnapshot("json-snapshots", "a", 30) && rs.hasSnapshot("json-snapshots", "b", 20)
+                    && rs.records("json-dead").size() >= 3, Duration.ofSeconds(90));
 
-            List<JsonNode> dead = reader.json("json-dead");
+            List<JsonNode> dead = seen.json("json-dead");
             assertThat(dead).hasSize(3);
             assertThat(dead).extracting(d -> d.get("reason").asText())
                     .anySatisfy(s -> assertThat(s).startsWith("not valid JSON"))
@@ -116,7 +102,7 @@ class OnlineTrainingJobIT {
                     .anySatisfy(s -> assertThat(s).contains("missing label"));
             assertThat(dead).extracting(d -> d.get("record").asText()).contains("{broken");
 
-            List<JsonNode> metrics = reader.json("json-metrics");
+            List<JsonNode> metrics = seen.json("json-metrics");
             assertThat(metrics).extracting(m -> m.get("modelKey").asText()).contains("a", "b");
             List<Double> lossA = metrics.stream().filter(m -> m.get("modelKey").asText().equals("a"))
                     .map(m -> m.get("loss").asDouble()).toList();
@@ -128,19 +114,16 @@ class OnlineTrainingJobIT {
         job.cancel().get(30, TimeUnit.SECONDS);
 
         // The published model is exactly the engine's: same batches in the same order, bit for bit.
-        ModelSnapshot snapA = snapshots(seen, "json-snapshots").stream()
-                .filter(s -> s.modelKey().equals("a") && s.version() == 30).findFirst().orElseThrow();
+        ModelSnapshot snapA = seen.snapshot("json-snapshots", "a", 30);
         assertThat(snapA.examplesSeen()).isEqualTo(600);
-        OnlineTrainerConfig tc = OnlineTrainingJob.trainerConfig(cfg, Map.of());
-        Trainer trainer = tc.newTrainer();
-        ModelState engine = tc.initialState(trainer, "a");
-        for (int b = 0; b < 30; b++) {
-            MiniBatch batch = new MiniBatch(3, 1, 20);
-            for (int i = b * 20; i < (b + 1) * 20; i++) {
-                batch.add(xa.get(i), new float[] {target("a", xa.get(i))});
-            }
-            trainer.step(engine, batch);
+        List<Example> rowsA = new ArrayList<>();
+        for (float[] x : xa) {
+            rowsA.add(new Example("a", x, new float[] {target("a", x)}, Example.NO_TIMESTAMP, null));
         }
+        KeyReplay replayA = EngineReplay.examples(cfg, rowsA, false).get("a");
+        assertThat(replayA.steps).hasSize(30);
+        ModelState engine = replayA.state;
+        Trainer trainer = OnlineTrainingJob.trainerConfig(cfg, Map.of()).newTrainer();
         float[] probe = {0.5f, -1f, 2f, 1f, 1f, 1f};
         assertThat(trainer.predict(snapA.state(), probe, 2)).containsExactly(trainer.predict(engine, probe, 2));
         for (int v = 0; v < engine.weights().length; v++) {
@@ -150,22 +133,19 @@ class OnlineTrainingJobIT {
                 org.assertj.core.data.Offset.offset(1.0f));
 
         // Warm start from the snapshot topic: a new deployment continues versions and examples.
-        List<String[]> more = new ArrayList<>();
+        List<In> more = new ArrayList<>();
         for (float[] x : xs(r, 200)) {
-            more.add(new String[] {null, json("a", x)});
+            more.add(In.text(null, json("a", x)));
         }
-        KafkaTestSupport.produce(kafka.bootstrapServers(), "json-in-2", more);
-        JobConfig cfg2 = JobConfig.parse(String.format(JSON_JOB, kafka.bootstrapServers(), "g2", "json-in-2"),
-                List.of("warmStart.source=topic", "kafka.transactionalIdPrefix=it-json-2"));
+        kafka.produce("json-in-2", more);
+        JobConfig cfg2 = jsonJob("g2", "json-in-2").parse("warmStart.source=topic", "kafka.transactionalIdPrefix=it-json-2");
         Map<String, ModelSnapshot> warm = WarmStarts.load(cfg2);
         assertThat(warm.keySet()).containsExactly("a", "b");
         assertThat(warm.get("a").version()).isEqualTo(30);
-        JobClient job2 = start(cfg2, warm);
-        try (KafkaTestSupport.Reader reader = new KafkaTestSupport.Reader(kafka.bootstrapServers(), "json-snapshots")) {
-            List<ConsumerRecord<String, byte[]>> rs = reader.until(x -> hasSnapshot(x, "json-snapshots", "a", 40),
-                    Duration.ofSeconds(90));
-            ModelSnapshot s40 = snapshots(rs, "json-snapshots").stream()
-                    .filter(s -> s.modelKey().equals("a") && s.version() == 40).findFirst().orElseThrow();
+        JobClient job2 = StreamGradFixture.startJob(cfg2, new Configuration(), warm);
+        try (StreamGradFixture.Reader reader = kafka.reader("json-snapshots")) {
+            Outputs rs = reader.until(x -> x.hasSnapshot("json-snapshots", "a", 40), Duration.ofSeconds(90));
+            ModelSnapshot s40 = rs.snapshot("json-snapshots", "a", 40);
             assertThat(s40.examplesSeen()).isEqualTo(800);
             assertThat(s40.step()).isEqualTo(40);
         } finally {
@@ -176,55 +156,41 @@ class OnlineTrainingJobIT {
     @Test
     void csvClassificationWithRecordKeys() throws Exception {
         kafka.createTopic("csv-in", 2, false);
-        String yaml = """
-                job: {name: it-csv, parallelism: 2}
-                kafka: {bootstrapServers: "%s", startingOffsets: earliest, transactionTimeoutMs: 60000}
-                topics: {input: csv-in, metrics: csv-metrics, snapshots: csv-snapshots, deadLetters: csv-dead}
-                input:
-                  format: csv
-                  key: {from: recordKey}
-                  csv: {features: "0-1", label: 2}
-                  label: {classes: [red, green, blue]}
-                model:
-                  inputDim: 2
-                  layers: [{type: dense, units: 8, activation: relu}, {type: dense, units: 3, activation: softmax}]
-                  loss: categoricalCrossentropy
-                optimizer: {type: sgd, learningRate: 0.1, momentum: 0.9}
-                training: {batchSize: 10, maxBatchDelayMs: 200}
-                snapshots: {everySteps: 0, intervalMs: 1000}
-                checkpointing: {intervalMs: 500}
-                """.formatted(kafka.bootstrapServers());
-        JobConfig cfg = JobConfig.parse(yaml, List.of());
+        JobConfig cfg = kafka.job("it-csv", 2).topics("csv")
+                .csvInput("{from: recordKey}", "{features: \"0-1\", label: 2}").set("input.label", "{classes: [red, green, blue]}")
+                .model(2, "categoricalCrossentropy", dense(8, "relu"), dense(3, "softmax"))
+                .optimizer("{type: sgd, learningRate: 0.1, momentum: 0.9}")
+                .set("training.batchSize", 10).set("training.maxBatchDelayMs", 200)
+                .snapshotEvery(0).set("snapshots.intervalMs", 1000).checkpointEvery(500).parse();
         Random r = new Random(3);
         String[] names = {"red", "green", "blue"};
-        List<String[]> lines = new ArrayList<>();
+        List<In> lines = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
             for (String key : List.of("k1", "k2", "k3")) {
                 double x0 = r.nextDouble() * 3;
                 double x1 = r.nextGaussian();
-                lines.add(new String[] {key, String.format("%.4f,%.4f,%s", x0, x1, names[(int) x0])});
+                lines.add(In.text(key, String.format("%.4f,%.4f,%s", x0, x1, names[(int) x0])));
             }
         }
-        lines.add(new String[] {"k1", "1.0,2.0,purple"});
-        lines.add(new String[] {"k2", "1.0,abc,red"});
-        lines.add(new String[] {null, "1.0,1.0,red"});
-        KafkaTestSupport.produce(kafka.bootstrapServers(), "csv-in", lines);
-        JobClient job = start(cfg, Map.of());
-        try (KafkaTestSupport.Reader reader = new KafkaTestSupport.Reader(kafka.bootstrapServers(), "csv-metrics",
-                "csv-snapshots", "csv-dead")) {
-            reader.until(rs -> {
-                long dead = rs.stream().filter(x -> x.topic().equals("csv-dead")).count();
-                long keysDone = reader.json("csv-metrics").stream().filter(m -> m.get("examplesSeen").asLong() == 300)
+        lines.add(In.text("k1", "1.0,2.0,purple"));
+        lines.add(In.text("k2", "1.0,abc,red"));
+        lines.add(In.text(null, "1.0,1.0,red"));
+        kafka.produce("csv-in", lines);
+        JobClient job = StreamGradFixture.startJob(cfg, new Configuration(), Map.of());
+        try (StreamGradFixture.Reader reader = kafka.reader("csv-metrics", "csv-snapshots", "csv-dead")) {
+            Outputs out = reader.until(rs -> {
+                long dead = rs.records("csv-dead").size();
+                long keysDone = rs.json("csv-metrics").stream().filter(m -> m.get("examplesSeen").asLong() == 300)
                         .map(m -> m.get("modelKey").asText()).distinct().count();
-                return dead >= 3 && keysDone == 3 && snapshots(rs, "csv-snapshots").size() >= 3;
+                return dead >= 3 && keysDone == 3 && rs.snapshots("csv-snapshots").size() >= 3;
             }, Duration.ofSeconds(90));
-            assertThat(reader.json("csv-dead")).extracting(d -> d.get("reason").asText())
+            assertThat(out.json("csv-dead")).extracting(d -> d.get("reason").asText())
                     .anySatisfy(s -> assertThat(s).contains("unknown class 'purple'"))
                     .anySatisfy(s -> assertThat(s).startsWith("column 1: expected a number"))
                     .anySatisfy(s -> assertThat(s).contains("no key"));
-            List<JsonNode> k1 = reader.json("csv-metrics").stream().filter(m -> m.get("modelKey").asText().equals("k1")).toList();
+            List<JsonNode> k1 = out.json("csv-metrics").stream().filter(m -> m.get("modelKey").asText().equals("k1")).toList();
             assertThat(k1.get(k1.size() - 1).get("accuracy").asDouble()).isGreaterThan(0.5);
-            assertThat(snapshots(reader.records, "csv-snapshots")).extracting(ModelSnapshot::modelKey).contains("k1", "k2", "k3");
+            assertThat(out.snapshots("csv-snapshots")).extracting(ModelSnapshot::modelKey).contains("k1", "k2", "k3");
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
         }

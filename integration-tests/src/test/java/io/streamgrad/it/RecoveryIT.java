@@ -1,18 +1,14 @@
 package io.streamgrad.it;
 
-import static io.streamgrad.it.TrainingTestSupport.flinkConf;
-import static io.streamgrad.it.TrainingTestSupport.hasSnapshot;
-import static io.streamgrad.it.TrainingTestSupport.json;
-import static io.streamgrad.it.TrainingTestSupport.perKey;
-import static io.streamgrad.it.TrainingTestSupport.replay;
-import static io.streamgrad.it.TrainingTestSupport.snapshots;
+import static io.streamgrad.it.JobYaml.dense;
+import static io.streamgrad.it.Outputs.perKey;
+import static io.streamgrad.it.StreamGradFixture.flinkConf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.streamgrad.it.TrainingTestSupport.KeyReplay;
-import io.streamgrad.it.TrainingTestSupport.Sample;
+import io.streamgrad.it.EngineReplay.KeyReplay;
+import io.streamgrad.it.StreamGradFixture.In;
 import io.streamgrad.jobs.config.JobConfig;
-import io.streamgrad.jobs.kafka.EmbeddedKafkaBroker;
 import io.streamgrad.model.snapshot.ModelSnapshot;
 import io.streamgrad.model.state.ModelState;
 import io.streamgrad.operators.Example;
@@ -29,7 +25,6 @@ import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,11 +44,11 @@ class RecoveryIT {
     static final int SNAPSHOT_EVERY = 20;
     static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
 
-    static EmbeddedKafkaBroker kafka;
+    static StreamGradFixture kafka;
 
     @BeforeAll
     static void startKafka() {
-        kafka = EmbeddedKafkaBroker.start();
+        kafka = StreamGradFixture.start();
     }
 
     @AfterAll
@@ -63,36 +58,13 @@ class RecoveryIT {
 
     /** Adam with a decaying rate and dropout: the optimizer moments, step counter and RNG must all survive. */
     static JobConfig config(String name, String input, String outputs, int parallelism, boolean bounded) {
-        return JobConfig.parse("""
-                job: {name: %1$s, parallelism: %4$d}
-                kafka: {bootstrapServers: "%2$s", groupId: %1$s, startingOffsets: earliest, stoppingOffsets: %5$s,
-                        transactionalIdPrefix: %1$s, transactionTimeoutMs: 60000}
-                topics: {input: %3$s, metrics: %6$s-metrics, snapshots: %6$s-snapshots, deadLetters: %6$s-dead}
-                input:
-                  format: json
-                  key: {from: field, field: model}
-                  json: {features: x, label: y}
-                model:
-                  inputDim: 4
-                  layers:
-                    - {type: dense, units: 8, activation: tanh}
-                    - {type: dropout, rate: 0.1}
-                    - {type: dense, units: 1}
-                  loss: meanSquaredError
-                optimizer:
-                  type: adam
-                  learningRate: {type: exponentialDecay, initialLearningRate: 0.02, decaySteps: 10, decayRate: 0.95}
-                training: {batchSize: %7$d, maxBatchDelayMs: 0, seed: 7}
-                snapshots: {everySteps: %8$d}
-                checkpointing: {intervalMs: 200}
-                """.formatted(name, kafka.bootstrapServers(), input, parallelism, bounded ? "latest" : "none",
-                outputs, BATCH, SNAPSHOT_EVERY), List.of());
-    }
-
-    static void createOutputs(String prefix) {
-        for (String t : List.of("-metrics", "-snapshots", "-dead")) {
-            kafka.createTopic(prefix + t, 1, false);
-        }
+        return kafka.job(name, parallelism).set("kafka.groupId", name)
+                .set("kafka.stoppingOffsets", bounded ? "latest" : "none").set("kafka.transactionalIdPrefix", name)
+                .topics(outputs).set("topics.input", input).jsonInput("model")
+                .model(4, "meanSquaredError", dense(8, "tanh"), "{type: dropout, rate: 0.1}", dense(1))
+                .optimizer("{type: adam, learningRate: {type: exponentialDecay, initialLearningRate: 0.02,"
+                        + " decaySteps: 10, decayRate: 0.95}}")
+                .batches(BATCH).set("training.seed", 7).snapshotEvery(SNAPSHOT_EVERY).checkpointEvery(200).parse();
     }
 
     // ---------------------------------------------------------------- 1. injected failures
@@ -105,35 +77,33 @@ class RecoveryIT {
         int perKey = 503; // 50 full batches and a partial one trained at end of input
         int failures = 3;
         kafka.createTopic(name + "-in", 2, false);
-        createOutputs(name);
-        List<Sample> rows = TrainingTestSupport.samples(17, KEYS, perKey, 4);
-        TrainingTestSupport.produce(kafka.bootstrapServers(), name + "-in", 2, rows.subList(0, 1000));
-        KafkaTestSupport.produce(kafka.bootstrapServers(), name + "-in", List.of(
-                new String[] {"k1", "{not json"}, new String[] {"k2", "{\"model\":\"k2\",\"x\":[1,2],\"y\":1}"},
-                new String[] {"k3", "{\"model\":\"k3\",\"x\":[1,2,3,4]}"}));
-        TrainingTestSupport.produce(kafka.bootstrapServers(), name + "-in", 2, rows.subList(1000, rows.size()));
+        kafka.createOutputs(name);
+        List<Sample> rows = Sample.generate(17, KEYS, perKey, 4);
+        kafka.produceSamples(name + "-in", 2, rows.subList(0, 1000));
+        kafka.produce(name + "-in", List.of(In.text("k1", "{not json"), In.text("k2", "{\"model\":\"k2\",\"x\":[1,2],\"y\":1}"),
+                In.text("k3", "{\"model\":\"k3\",\"x\":[1,2,3,4]}")));
+        kafka.produceSamples(name + "-in", 2, rows.subList(1000, rows.size()));
 
         JobConfig cfg = config(name, name + "-in", name, 2, true);
         FailingMap failing = new FailingMap(name, failures, 2024 + backend.hashCode(), 150, 2, 5);
         UnaryOperator<DataStream<Example>> inject = s -> s.map(failing).uid("failing-map").name("failing map");
-        JobClient job = TrainingTestSupport.start(cfg, flinkConf(backend, failures), inject);
+        JobClient job = StreamGradFixture.startJob(cfg, flinkConf(backend, failures), inject);
         job.getJobExecutionResult().get(120, TimeUnit.SECONDS);
         assertThat(FailingMap.firedInAttempts(name)).as("attempts that failed (%s)", failing.plan())
                 .containsExactly(0, 1, 2);
 
-        List<ConsumerRecord<String, byte[]>> out = KafkaTestSupport.readAll(kafka.bootstrapServers(), READ_TIMEOUT,
-                name + "-metrics", name + "-snapshots", name + "-dead");
-        Map<String, KeyReplay> expected = replay(cfg, rows, true);
+        Outputs out = kafka.readAll(READ_TIMEOUT, name + "-metrics", name + "-snapshots", name + "-dead");
+        Map<String, KeyReplay> expected = EngineReplay.samples(cfg, rows, true);
         long lastVersion = (perKey + BATCH - 1) / BATCH;
-        assertExactOutput(expected, json(out, name + "-metrics"), snapshots(out, name + "-snapshots"), lastVersion,
+        assertExactOutput(expected, out.json(name + "-metrics"), out.snapshots(name + "-snapshots"), lastVersion,
                 true);
-        assertThat(json(out, name + "-dead")).extracting(d -> d.get("reason").asText())
+        assertThat(out.json(name + "-dead")).extracting(d -> d.get("reason").asText())
                 .hasSize(3)
                 .anySatisfy(r -> assertThat(r).startsWith("not valid JSON"))
                 .anySatisfy(r -> assertThat(r).isEqualTo("x: expected 4 values, got 2"))
                 .anySatisfy(r -> assertThat(r).contains("missing label"));
         System.out.printf("[RecoveryIT] %s: %d rows, %d keys, %s -> %d failures survived, %d metrics, %.1f s%n",
-                backend, rows.size() + 3, KEYS.size(), failing.plan(), failures, json(out, name + "-metrics").size(),
+                backend, rows.size() + 3, KEYS.size(), failing.plan(), failures, out.json(name + "-metrics").size(),
                 (System.nanoTime() - t0) / 1e9);
     }
 
@@ -148,52 +118,49 @@ class RecoveryIT {
         int perKey = 600;
         long lastVersion = perKey / BATCH;
         kafka.createTopic(name + "-in", 2, false);
-        List<Sample> rows = TrainingTestSupport.samples(23, KEYS, perKey, 4);
+        List<Sample> rows = Sample.generate(23, KEYS, perKey, 4);
         List<Sample> part1 = rows.subList(0, firstPart * KEYS.size());
         List<Sample> part2 = rows.subList(firstPart * KEYS.size(), rows.size());
-        TrainingTestSupport.produce(kafka.bootstrapServers(), name + "-in", 2, part1);
+        kafka.produceSamples(name + "-in", 2, part1);
 
         // parallelism 2 on the first part, unbounded, then stop with a savepoint (no drain: not an end of input)
-        createOutputs(name + "-p2");
+        kafka.createOutputs(name + "-p2");
         JobConfig first = config(name, name + "-in", name + "-p2", 2, false);
-        JobClient job = TrainingTestSupport.start(first, flinkConf(backend, 0), UnaryOperator.identity());
+        JobClient job = StreamGradFixture.startJob(first, flinkConf(backend, 0), UnaryOperator.identity());
         long firstVersion = firstPart / BATCH;
-        try (KafkaTestSupport.Reader reader = new KafkaTestSupport.Reader(kafka.bootstrapServers(), name + "-p2-metrics")) {
-            reader.until(rs -> KEYS.stream().allMatch(k -> json(rs, name + "-p2-metrics").stream().anyMatch(m ->
+        try (StreamGradFixture.Reader reader = kafka.reader(name + "-p2-metrics")) {
+            reader.until(rs -> KEYS.stream().allMatch(k -> rs.json(name + "-p2-metrics").stream().anyMatch(m ->
                     m.get("modelKey").asText().equals(k) && m.get("version").asLong() == firstVersion)), READ_TIMEOUT);
         }
         String savepoint = job.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
                 .get(60, TimeUnit.SECONDS);
         job.getJobExecutionResult().get(60, TimeUnit.SECONDS);
-        List<ConsumerRecord<String, byte[]>> out1 = KafkaTestSupport.readAll(kafka.bootstrapServers(), READ_TIMEOUT,
-                name + "-p2-metrics", name + "-p2-snapshots");
-        TrainingTestSupport.produce(kafka.bootstrapServers(), name + "-in", 2, part2);
+        Outputs out1 = kafka.readAll(READ_TIMEOUT, name + "-p2-metrics", name + "-p2-snapshots");
+        kafka.produceSamples(name + "-in", 2, part2);
         long t1 = System.nanoTime();
 
-        Map<String, KeyReplay> expected = replay(first, rows, false);
+        Map<String, KeyReplay> expected = EngineReplay.samples(first, rows, false);
         for (int parallelism : new int[] {1, 3}) {
             String outputs = name + "-p" + parallelism;
-            createOutputs(outputs);
+            kafka.createOutputs(outputs);
             JobConfig resumed = config(name, name + "-in", outputs, parallelism, false);
             Configuration flink = flinkConf(backend, 0);
             flink.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
-            JobClient job2 = TrainingTestSupport.start(resumed, flink, UnaryOperator.identity());
-            try (KafkaTestSupport.Reader reader = new KafkaTestSupport.Reader(kafka.bootstrapServers(),
-                    outputs + "-metrics", outputs + "-snapshots")) {
-                reader.until(rs -> KEYS.stream().allMatch(k -> hasSnapshot(rs, outputs + "-snapshots", k, lastVersion)),
+            JobClient job2 = StreamGradFixture.startJob(resumed, flink, UnaryOperator.identity());
+            try (StreamGradFixture.Reader reader = kafka.reader(outputs + "-metrics", outputs + "-snapshots")) {
+                reader.until(rs -> KEYS.stream().allMatch(k -> rs.hasSnapshot(outputs + "-snapshots", k, lastVersion)),
                         READ_TIMEOUT);
             }
             job2.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
                     .get(60, TimeUnit.SECONDS);
             job2.getJobExecutionResult().get(60, TimeUnit.SECONDS);
-            List<ConsumerRecord<String, byte[]>> out2 = KafkaTestSupport.readAll(kafka.bootstrapServers(), READ_TIMEOUT,
-                    outputs + "-metrics", outputs + "-snapshots");
+            Outputs out2 = kafka.readAll(READ_TIMEOUT, outputs + "-metrics", outputs + "-snapshots");
 
             // the whole output of the key: before the savepoint, then after the resume
-            List<JsonNode> metrics = new ArrayList<>(json(out1, name + "-p2-metrics"));
-            metrics.addAll(json(out2, outputs + "-metrics"));
-            List<ModelSnapshot> snaps = new ArrayList<>(snapshots(out1, name + "-p2-snapshots"));
-            snaps.addAll(snapshots(out2, outputs + "-snapshots"));
+            List<JsonNode> metrics = new ArrayList<>(out1.json(name + "-p2-metrics"));
+            metrics.addAll(out2.json(outputs + "-metrics"));
+            List<ModelSnapshot> snaps = new ArrayList<>(out1.snapshots(name + "-p2-snapshots"));
+            snaps.addAll(out2.snapshots(outputs + "-snapshots"));
             assertExactOutput(expected, metrics, snaps, lastVersion, false);
         }
         System.out.printf("[RecoveryIT] %s: %d rows, %d keys, savepoint after %d rows/key at parallelism 2, resumed at 1"

@@ -1,9 +1,10 @@
 package io.streamgrad.it;
 
+import static io.streamgrad.it.JobYaml.dense;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.streamgrad.it.StreamGradFixture.In;
 import io.streamgrad.jobs.OnlineTrainingJob;
 import io.streamgrad.jobs.config.JobConfig;
 import io.streamgrad.jobs.input.ParseResult;
@@ -73,7 +74,7 @@ class SecurityIT {
     static final String USER = "trainer";
     static final String PASSWORD = "pw-" + java.util.UUID.randomUUID().toString().replace("-", "");
     static final String WRONG = "wrong-" + PASSWORD.substring(3);
-    static EmbeddedKafkaBroker kafka;
+    static StreamGradFixture kafka;
     static EmbeddedKafkaBroker.Sasl sasl;
     static LogCapture logs;
     @TempDir
@@ -83,7 +84,7 @@ class SecurityIT {
     static void start() {
         logs = LogCapture.install();
         sasl = new EmbeddedKafkaBroker.Sasl("SCRAM-SHA-256", Map.of(USER, PASSWORD));
-        kafka = EmbeddedKafkaBroker.start(0, Map.of(), sasl);
+        kafka = StreamGradFixture.startSasl(sasl, USER, PASSWORD);
     }
 
     @AfterAll
@@ -97,47 +98,25 @@ class SecurityIT {
         }
     }
 
-    static final String JOB = """
-            job: {name: %1$s, parallelism: 1}
-            kafka:
-              bootstrapServers: "%2$s"
-              startingOffsets: earliest
-              stoppingOffsets: latest
-              transactionTimeoutMs: 60000
-              properties:
-                security.protocol: SASL_PLAINTEXT
-                sasl.mechanism: SCRAM-SHA-256
-                sasl.jaas.config: 'org.apache.kafka.common.security.scram.ScramLoginModule required username="%3$s" password="%4$s";'
-            topics: {input: %1$s-in, metrics: %1$s-metrics, snapshots: %1$s-snapshots, deadLetters: %1$s-dead}
-            input:
-              format: json
-              key: {from: field, field: model}
-              json: {features: x, label: y}
-            model:
-              inputDim: 2
-              layers: [{type: dense, units: 4, activation: relu}, {type: dense, units: 1}]
-              loss: meanSquaredError
-            optimizer: {type: sgd, learningRate: 0.05}
-            training: {batchSize: 10, maxBatchDelayMs: 0}
-            snapshots: {everySteps: 5}
-            checkpointing: {intervalMs: 500}
-            """;
-
-    static Path config(String name, String password) throws IOException {
-        Path f = tmp.resolve(name + ".yaml");
-        Files.writeString(f, String.format(JOB, name, kafka.bootstrapServers(), USER, password));
-        return f;
+    static Path config(String name, String password) {
+        return kafka.job(name, 1).bounded().kafkaProperty("security.protocol", "SASL_PLAINTEXT")
+                .kafkaProperty("sasl.mechanism", "SCRAM-SHA-256")
+                .kafkaProperty("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required"
+                        + " username=\"" + USER + "\" password=\"" + password + "\";")
+                .topics(name).jsonInput("model").model(2, "meanSquaredError", dense(4, "relu"), dense(1))
+                .optimizer("{type: sgd, learningRate: 0.05}").batches(10).snapshotEvery(5).checkpointEvery(500)
+                .write(tmp.resolve(name + ".yaml"));
     }
 
-    static List<ItKafka.In> input(int n) {
+    static List<In> input(int n) {
         Random r = new Random(9);
-        List<ItKafka.In> out = new ArrayList<>();
+        List<In> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             float a = (float) r.nextGaussian();
             float b = (float) r.nextGaussian();
-            out.add(ItKafka.In.text(null, "{\"model\":\"m" + (i % 2) + "\",\"x\":[" + a + "," + b + "],\"y\":" + (a - b) + "}"));
+            out.add(In.text(null, "{\"model\":\"m" + (i % 2) + "\",\"x\":[" + a + "," + b + "],\"y\":" + (a - b) + "}"));
         }
-        out.add(ItKafka.In.text(null, "{\"model\":\"m0\",\"x\":[1],\"y\":0}"));
+        out.add(In.text(null, "{\"model\":\"m0\",\"x\":[1],\"y\":0}"));
         return out;
     }
 
@@ -146,27 +125,24 @@ class SecurityIT {
     void jobAuthenticatesWithConfiguredCredentialsAndLeaksThemNowhere() throws Exception {
         String name = "sasl-ok";
         kafka.createTopic(name + "-in", 1, false);
-        Map<String, String> client = sasl.clientProperties(USER, PASSWORD);
-        ItKafka.produce(kafka.bootstrapServers(), client, name + "-in", input(200));
+        kafka.produce(name + "-in", input(200));
         Path cfgFile = config(name, PASSWORD);
         // the real entry point (flink run / application mode): preflight, build, execute (bounded: returns when done)
         OnlineTrainingJob.main(new String[] {"--config", cfgFile.toString()});
 
-        var out = ItKafka.readAll(kafka.bootstrapServers(), client, name + "-metrics", name + "-snapshots", name + "-dead");
-        assertThat(out.get(name + "-metrics")).hasSize(20);
-        assertThat(ItKafka.snapshots(out.get(name + "-snapshots"))).extracting(s -> s.modelKey() + "@" + s.version())
+        Outputs out = kafka.readAll(name + "-metrics", name + "-snapshots", name + "-dead");
+        assertThat(out.records(name + "-metrics")).hasSize(20);
+        assertThat(out.snapshots(name + "-snapshots")).extracting(s -> s.modelKey() + "@" + s.version())
                 .containsExactlyInAnyOrder("m0@5", "m0@10", "m1@5", "m1@10");
-        assertThat(ItKafka.json(out.get(name + "-dead"))).singleElement()
+        assertThat(out.json(name + "-dead")).singleElement()
                 .satisfies(d -> assertThat(d.get("reason").asText()).isEqualTo("x: expected 2 values, got 1"));
         byte[] secret = PASSWORD.getBytes(StandardCharsets.UTF_8);
         int records = 0;
-        for (var topic : out.values()) {
-            for (var r : topic) {
-                records++;
-                assertThat(contains(r.value(), secret) || (r.key() != null && r.key().contains(PASSWORD)))
-                        .as("credential in %s", r.topic()).isFalse();
-                assertThat(new String(r.value(), StandardCharsets.UTF_8)).doesNotContain("sasl.jaas.config");
-            }
+        for (var r : out.all()) {
+            records++;
+            assertThat(contains(r.value(), secret) || (r.key() != null && r.key().contains(PASSWORD)))
+                    .as("credential in %s", r.topic()).isFalse();
+            assertThat(new String(r.value(), StandardCharsets.UTF_8)).doesNotContain("sasl.jaas.config");
         }
         assertThat(records).isEqualTo(20 + 4 + 1);
         // the configuration summary is logged, with the secret masked

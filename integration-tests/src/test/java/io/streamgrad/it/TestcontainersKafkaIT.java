@@ -1,9 +1,10 @@
 package io.streamgrad.it;
 
+import static io.streamgrad.it.JobYaml.dense;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.streamgrad.jobs.OnlineTrainingJob;
+import io.streamgrad.it.StreamGradFixture.In;
 import io.streamgrad.jobs.config.JobConfig;
 import io.streamgrad.model.snapshot.ModelSnapshot;
 import java.util.ArrayList;
@@ -11,9 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -70,62 +69,42 @@ class TestcontainersKafkaIT {
 
     /** The JSON end-to-end scenario on any broker: several keys, dead letters, engine-exact models. */
     static final class JsonScenario {
-        static final String JOB = """
-                job: {name: tc-json, parallelism: 2}
-                kafka: {bootstrapServers: "%s", startingOffsets: earliest, stoppingOffsets: latest, transactionTimeoutMs: 60000}
-                topics: {input: tc-json-in, metrics: tc-json-metrics, snapshots: tc-json-snapshots, deadLetters: tc-json-dead}
-                input:
-                  format: json
-                  key: {from: field, field: model}
-                  json: {features: x, label: y}
-                model:
-                  inputDim: 3
-                  layers: [{type: dense, units: 8, activation: tanh}, {type: dense, units: 1}]
-                  loss: meanSquaredError
-                optimizer: {type: adam, learningRate: 0.01}
-                training: {batchSize: 20, maxBatchDelayMs: 0, seed: 5}
-                snapshots: {everySteps: 10}
-                checkpointing: {intervalMs: 500}
-                """;
-
         static void run(String bootstrap) throws Exception {
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-                admin.createTopics(List.of(new NewTopic("tc-json-in", 2, (short) 1),
-                        new NewTopic("tc-json-snapshots", 1, (short) 1).configs(Map.of("cleanup.policy", "compact"))))
-                        .all().get(60, TimeUnit.SECONDS);
-            }
+            StreamGradFixture kafka = StreamGradFixture.external(bootstrap);
+            kafka.createTopic("tc-json-in", 2, false);
+            kafka.createTopic("tc-json-snapshots", 1, true);
             Random r = new Random(11);
-            List<ItKafka.In> input = new ArrayList<>();
+            List<In> input = new ArrayList<>();
             for (int i = 0; i < 600; i++) {
                 for (String key : i < 400 ? List.of("a", "b") : List.of("a")) {
                     float[] x = {(float) r.nextGaussian(), (float) r.nextGaussian(), (float) r.nextGaussian()};
                     float y = key.equals("a") ? 2 * x[0] - x[1] + 0.5f : -x[2] + 0.3f * x[0];
-                    input.add(ItKafka.In.text(key, "{\"model\":\"" + key + "\",\"x\":[" + x[0] + "," + x[1] + "," + x[2]
+                    input.add(In.text(key, "{\"model\":\"" + key + "\",\"x\":[" + x[0] + "," + x[1] + "," + x[2]
                             + "],\"y\":" + y + "}"));
                 }
                 if (i == 100) {
-                    input.add(ItKafka.In.text("a", "{broken"));
-                    input.add(ItKafka.In.text("a", "{\"model\":\"a\",\"x\":[1,2],\"y\":1}"));
-                    input.add(ItKafka.In.text("b", "{\"model\":\"b\",\"x\":[1,2,3]}"));
+                    input.add(In.text("a", "{broken"));
+                    input.add(In.text("a", "{\"model\":\"a\",\"x\":[1,2],\"y\":1}"));
+                    input.add(In.text("b", "{\"model\":\"b\",\"x\":[1,2,3]}"));
                 }
             }
-            ItKafka.produce(bootstrap, Map.of(), "tc-json-in", input);
+            kafka.produce("tc-json-in", input);
 
-            JobConfig cfg = JobConfig.parse(String.format(JOB, bootstrap), List.of());
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
-            OnlineTrainingJob.build(env, cfg, Map.of());
-            env.executeAsync(cfg.jobName()).getJobExecutionResult().get(180, TimeUnit.SECONDS);
+            JobConfig cfg = kafka.job("tc-json", 2).bounded().topics("tc-json").jsonInput("model")
+                    .model(3, "meanSquaredError", dense(8, "tanh"), dense(1)).optimizer("{type: adam, learningRate: 0.01}")
+                    .batches(20).set("training.seed", 5).snapshotEvery(10).checkpointEvery(500).parse();
+            StreamGradFixture.startJob(cfg, new Configuration(), Map.of()).getJobExecutionResult().get(180, TimeUnit.SECONDS);
 
-            var out = ItKafka.readAll(bootstrap, Map.of(), "tc-json-metrics", "tc-json-snapshots", "tc-json-dead");
-            List<JsonNode> dead = ItKafka.json(out.get("tc-json-dead"));
+            Outputs out = kafka.readAll("tc-json-metrics", "tc-json-snapshots", "tc-json-dead");
+            List<JsonNode> dead = out.json("tc-json-dead");
             assertThat(dead).extracting(d -> d.get("reason").asText())
                     .anySatisfy(s -> assertThat(s).startsWith("not valid JSON"))
                     .anySatisfy(s -> assertThat(s).isEqualTo("x: expected 3 values, got 2"))
                     .anySatisfy(s -> assertThat(s).contains("missing label"))
                     .hasSize(3);
-            List<JsonNode> metrics = ItKafka.json(out.get("tc-json-metrics"));
-            List<ModelSnapshot> snapshots = ItKafka.snapshots(out.get("tc-json-snapshots"));
-            ItKafka.assertExactlyOncePerKeyVersion(metrics, snapshots);
+            List<JsonNode> metrics = out.json("tc-json-metrics");
+            List<ModelSnapshot> snapshots = out.snapshots("tc-json-snapshots");
+            Outputs.assertExactlyOncePerKeyVersion(metrics, snapshots);
             assertThat(metrics).hasSize(30 + 20);
             List<Double> lossA = metrics.stream().filter(m -> m.get("modelKey").asText().equals("a"))
                     .map(m -> m.get("loss").asDouble()).toList();
@@ -133,7 +112,7 @@ class TestcontainersKafkaIT {
                     .isLessThan(0.5 * lossA.subList(0, 3).stream().mapToDouble(d -> d).average().orElseThrow());
             assertThat(snapshots).extracting(s -> s.modelKey() + "@" + s.version())
                     .containsExactlyInAnyOrder("a@10", "a@20", "a@30", "b@10", "b@20");
-            ItKafka.assertSnapshotsEqualEngine(ItKafka.latest(snapshots), ItKafka.engine(cfg, input));
+            EngineReplay.assertLatestSnapshotsEqual(Outputs.latest(snapshots), EngineReplay.records(cfg, input));
         }
     }
 }

@@ -1,11 +1,13 @@
 package io.streamgrad.jobs.input;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /** Kafka deserializer that never throws: every record becomes a {@link ParseResult}. */
+@Internal
 public final class ParsingDeserializer implements KafkaRecordDeserializationSchema<ParseResult> {
     private static final long serialVersionUID = 1L;
     private final ExampleParser parser;

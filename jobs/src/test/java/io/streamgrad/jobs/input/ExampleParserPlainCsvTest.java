@@ -10,7 +10,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The allocation-light CSV path ({@code csvPlain}, {@code plainDecimal}) gives exactly what the
+ * The allocation-light CSV path ({@code CsvExampleParser.parsePlain}, {@code CsvText.plainDecimal}) gives exactly what the
  * general path gives: the same bits, the same keys and targets, the same dead-letter reasons.
  * A quoted cell always takes the general path, so each line is compared with its fully quoted twin.
  */
@@ -42,14 +42,14 @@ class ExampleParserPlainCsvTest {
                 b.append((char) ('0' + r.nextInt(10)));
             }
             String s = b.toString();
-            double fast = ExampleParser.plainDecimal(s, 0, s.length());
+            double fast = CsvText.plainDecimal(s, 0, s.length());
             assertThat(Double.doubleToRawLongBits(fast)).as(s)
                     .isEqualTo(Double.doubleToRawLongBits(Double.parseDouble(s)));
             assertThat(Float.floatToRawIntBits((float) fast)).as(s)
                     .isEqualTo(Float.floatToRawIntBits((float) Double.parseDouble(s)));
         }
         for (String s : List.of("", "-", "+", ".", "1e5", "1.5f", "NaN", "1..2", "1-2", "0x10", "1234567890123456")) {
-            assertThat(ExampleParser.plainDecimal(s, 0, s.length())).as(s).isNaN();
+            assertThat(CsvText.plainDecimal(s, 0, s.length())).as(s).isNaN();
         }
     }
 
