@@ -240,11 +240,16 @@ final class DemoCommand extends CliCommand {
         long start = System.nanoTime();
         long lastPrint = start;
         long stepsAtLastPrint = 0;
+        long deadLetters = 0;
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
-            c.subscribe(List.of(cfg.topics().metrics(), cfg.topics().snapshots()));
+            c.subscribe(List.of(cfg.topics().metrics(), cfg.topics().snapshots(), cfg.topics().deadLetters()));
             while (!stop.get()) {
                 boolean snapshotsChanged = false;
                 for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(250))) {
+                    if (r.topic().equals(cfg.topics().deadLetters())) {
+                        deadLetters++;
+                        continue;
+                    }
                     if (r.topic().equals(cfg.topics().snapshots())) {
                         latestSnapshots.put(r.key(), r.value());
                         snapshotsChanged = true;
@@ -278,6 +283,9 @@ final class DemoCommand extends CliCommand {
                             (steps - stepsAtLastPrint) / ((now - lastPrint) / 1e9), examples));
                     for (Map.Entry<String, double[]> e : perKey.entrySet()) {
                         line.append(String.format(" | %s loss %.4f", e.getKey(), e.getValue()[1]));
+                    }
+                    if (deadLetters > 0) {
+                        line.append(String.format(" | %,d dead letters", deadLetters));
                     }
                     if (perKey.isEmpty()) {
                         line.append(" | waiting for the first committed metrics (checkpoint every 2 s) ...");
