@@ -88,16 +88,19 @@ class ClosedByDefaultIT {
         return p;
     }
 
-    /** Waits until the job runs (a REST endpoint answers /jobs with a RUNNING job); returns the sockets then. */
+    /**
+     * Waits until the job runs (a REST endpoint answers /jobs with a RUNNING job); returns the sockets then, of the
+     * started process and its children (the jar relaunches itself with the Vector API module).
+     */
     private static List<ListeningSockets.Listener> awaitJobListening(Process p, Path log) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (System.nanoTime() < deadline) {
             assertThat(p.isAlive()).as("process alive; log:%n%s", Files.readString(log)).isTrue();
-            List<ListeningSockets.Listener> own = ListeningSockets.of(p.pid());
+            List<ListeningSockets.Listener> own = ListeningSockets.ofTree(p.toHandle());
             for (ListeningSockets.Listener l : own) {
                 if (l.isLoopback() && body(l.port(), "/jobs/overview").contains("RUNNING")) {
                     Thread.sleep(2000);   // let every task open its ports
-                    return ListeningSockets.of(p.pid());
+                    return ListeningSockets.ofTree(p.toHandle());
                 }
             }
             Thread.sleep(500);

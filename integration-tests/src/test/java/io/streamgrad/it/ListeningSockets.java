@@ -43,6 +43,19 @@ final class ListeningSockets {
         return Files.isReadable(Path.of("/proc/net/tcp")) && Files.isDirectory(Path.of("/proc/self/fd"));
     }
 
+    /** The sockets a process and all its descendants listen on. */
+    static List<Listener> ofTree(ProcessHandle root) throws IOException {
+        List<Listener> out = new ArrayList<>(of(root.pid()));
+        for (ProcessHandle child : (Iterable<ProcessHandle>) root.descendants()::iterator) {
+            try {
+                out.addAll(of(child.pid()));
+            } catch (IOException gone) {
+                // a child that exited meanwhile listens on nothing
+            }
+        }
+        return out;
+    }
+
     /** The sockets process {@code pid} listens on. */
     static List<Listener> of(long pid) throws IOException {
         Set<String> inodes = new HashSet<>();
