@@ -1,5 +1,6 @@
 package io.streamgrad.operators;
 
+import io.streamgrad.model.train.StepResult;
 import org.apache.flink.annotation.PublicEvolving;
 
 /**
@@ -31,10 +32,10 @@ public class LossMetric {
     /** Steps in this record whose update was skipped (non-finite loss, gradient or batch statistics). */
     public int skippedSteps;
     /**
-     * Name of the engine's {@code StepResult.Outcome} of the (last) step (APPLIED,
-     * SKIPPED_NON_FINITE or STOPPED); null for the remainder emitted at end of input.
+     * The engine's outcome of the (last) step (APPLIED, SKIPPED_NON_FINITE or STOPPED); null for the
+     * remainder emitted at end of input.
      */
-    public String outcome;
+    public StepResult.Outcome outcome;
     /** True when early stopping has stopped this model (metrics continue, training does not). */
     public boolean stopped;
     /** Largest event time of the covered examples, or {@link Example#NO_TIMESTAMP}. */

@@ -1,5 +1,6 @@
 package io.streamgrad.operators;
 
+import io.streamgrad.model.train.StepResult;
 import static io.streamgrad.operators.TestSupport.deadLetters;
 import static io.streamgrad.operators.TestSupport.harness;
 import static io.streamgrad.operators.TestSupport.linear;
@@ -42,7 +43,7 @@ class OnlineTrainerOperatorTest {
                 assertThat(x.batchSize).isEqualTo(3);
                 assertThat(x.steps).isEqualTo(1);
                 assertThat(x.modelKey).isEqualTo("a");
-                assertThat(x.outcome).isEqualTo("APPLIED");
+                assertThat(x.outcome).isEqualTo(StepResult.Outcome.APPLIED);
             });
             assertThat(m.get(0).version).isEqualTo(1);
             assertThat(m.get(1).version).isEqualTo(2);
@@ -234,7 +235,7 @@ class OnlineTrainerOperatorTest {
             List<LossMetric> m = metrics(h);
             assertThat(m).hasSize(2);
             LossMetric skipped = m.get(1);
-            assertThat(skipped.outcome).isEqualTo("SKIPPED_NON_FINITE");
+            assertThat(skipped.outcome).isEqualTo(StepResult.Outcome.SKIPPED_NON_FINITE);
             assertThat(skipped.skippedSteps).isEqualTo(1);
             assertThat(skipped.skippedUpdates).isEqualTo(1);
             assertThat(skipped.version).isEqualTo(1);
@@ -245,7 +246,7 @@ class OnlineTrainerOperatorTest {
             assertThat(live.version()).isEqualTo(1);
             assertThat(snapshots(h)).hasSize(1); // no new version, no new snapshot
             feed(h, "a", 2, new Random(2));
-            assertThat(metrics(h).get(2).outcome).isEqualTo("APPLIED");
+            assertThat(metrics(h).get(2).outcome).isEqualTo(StepResult.Outcome.APPLIED);
             assertThat(metrics(h).get(2).version).isEqualTo(2);
         }
     }
@@ -308,7 +309,7 @@ class OnlineTrainerOperatorTest {
             assertThat(m).hasSize(4);
             assertThat(m.subList(2, 4)).allSatisfy(x -> {
                 assertThat(x.stopped).isTrue();
-                assertThat(x.outcome).isEqualTo("STOPPED");
+                assertThat(x.outcome).isEqualTo(StepResult.Outcome.STOPPED);
                 assertThat(x.version).isEqualTo(2);
                 assertThat(x.loss).isFinite();
             });

@@ -1,5 +1,6 @@
 package io.streamgrad.bench.pipeline;
 
+import io.streamgrad.model.train.StepResult;
 import io.streamgrad.jobs.config.JobConfig;
 import io.streamgrad.jobs.sink.Serializers;
 import io.streamgrad.model.spec.SpecWriter;
@@ -35,7 +36,7 @@ final class OutputStage {
         m.learningRate = 0.001;
         m.gradientNorm = 1.23456789;
         m.accuracy = Double.NaN;
-        m.outcome = "APPLIED";
+        m.outcome = StepResult.Outcome.APPLIED;
         m.processingTime = System.currentTimeMillis();
         Trainer t = trainer.newTrainer();
         ModelState state = trainer.initialState(t, "k0");

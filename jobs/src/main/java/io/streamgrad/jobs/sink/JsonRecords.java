@@ -31,7 +31,7 @@ public final class JsonRecords {
         o.put("skippedUpdates", m.skippedUpdates);
         o.put("skippedSteps", m.skippedSteps);
         if (m.outcome != null) {
-            o.put("outcome", m.outcome);
+            o.put("outcome", m.outcome.name());
         }
         o.put("stopped", m.stopped);
         if (m.eventTime != Example.NO_TIMESTAMP) {

@@ -1,5 +1,6 @@
 package io.streamgrad.jobs.sink;
 
+import io.streamgrad.model.train.StepResult;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -18,7 +19,7 @@ class JsonRecordsTest {
         m.learningRate = Double.NaN;
         m.skippedUpdates = 3;
         m.skippedSteps = 1;
-        m.outcome = "SKIPPED_NON_FINITE";
+        m.outcome = StepResult.Outcome.SKIPPED_NON_FINITE;
         ObjectNode o = JsonRecords.metric(m);
         assertThat(o.get("skippedUpdates").asLong()).isEqualTo(3);
         assertThat(o.get("skippedSteps").asInt()).isEqualTo(1);

@@ -61,7 +61,7 @@ public final class LossAggregator {
         r.accuracy = p.aggAccuracy / n;
         r.skippedUpdates = m.skippedUpdates();
         r.skippedSteps = p.aggSkipped;
-        r.outcome = lastOutcome == null ? null : lastOutcome.name();
+        r.outcome = lastOutcome;
         r.stopped = m.earlyStopping().stopped();
         r.eventTime = p.aggMaxEventTime;
         r.processingTime = now;

@@ -89,7 +89,7 @@ class TrainingPartsTest {
         assertThat(r.loss).isEqualTo((firstLoss + second.loss()) / 2);
         assertThat(r.version).isEqualTo(2);
         assertThat(r.eventTime).isEqualTo(5);
-        assertThat(r.outcome).isEqualTo("APPLIED");
+        assertThat(r.outcome).isEqualTo(StepResult.Outcome.APPLIED);
         assertThat(r.processingTime).isEqualTo(99);
         assertThat(agg.pending(p)).isFalse();
         assertThat(p.aggMaxEventTime).isEqualTo(Example.NO_TIMESTAMP);
