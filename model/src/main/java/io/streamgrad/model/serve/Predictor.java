@@ -30,8 +30,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *
  * <p>Thread-safe: the weights are a private copy, validated on load and never written. Each
  * call borrows a scratch {@link Network} (activation buffers) from a lock-free pool and returns
- * it, so concurrent calls never share buffers; the pool grows to the peak number of concurrent
- * calls and a warmed-up call at a batch size seen before allocates only its result.
+ * it, so concurrent calls never share buffers; the pool starts empty, grows to the peak number
+ * of concurrent calls, and a warmed-up call at a batch size seen before allocates only its
+ * result. Callers that keep their own scratch per thread use
+ * {@link #predictValues(float[], int, float[], Network)}.
  *
  * <p>Inputs are rows of {@link #inputDim()} floats, in the order the model was trained on.
  */
@@ -65,16 +67,22 @@ public final class Predictor {
     }
 
     private static Predictor checked(String key, long version, long createdAt, ModelSpec model, float[][] weights) {
-        WeightsCheck.check(new VariableLayout(model), weights, "weights"); // before Network sizes buffers by it
-        Predictor p = new Predictor(key, version, createdAt, model, weights, List.of());
-        p.idle.add(new Network(model));
-        return p;
+        WeightsCheck.check(new VariableLayout(model), weights, "weights"); // before a Network sizes buffers by it
+        return new Predictor(key, version, createdAt, model, weights, List.of());
     }
 
     /** A predictor of {@code snapshot}'s weights (copied: a live snapshot may share its arrays). */
     public static Predictor of(ModelSnapshot snapshot) {
         return checked(snapshot.modelKey(), snapshot.version(), snapshot.createdAtMillis(), snapshot.model(),
                 deepCopy(snapshot.state().weights()));
+    }
+
+    /**
+     * A predictor of {@code state}'s weights (copied) for {@code model}, with the metadata a
+     * snapshot carries besides the state; the version is the state's own.
+     */
+    public static Predictor of(ModelSpec model, ModelState state, String modelKey, long createdAtMillis) {
+        return checked(modelKey, state.version(), createdAtMillis, model, deepCopy(state.weights()));
     }
 
     /**
@@ -148,6 +156,17 @@ public final class Predictor {
         return new Predictor(modelKey, version, createdAtMillis, model, weights, copy);
     }
 
+    /**
+     * The binary form {@link #fromState} reads: a weights-only model state
+     * ({@link ModelStateCodec}) with this predictor's version.
+     */
+    public byte[] toState() {
+        float[][][] noSlots = new float[weights.length][0][];
+        ModelState s = new ModelState(weights, noSlots, new double[0], null);
+        s.setVersion(version);
+        return ModelStateCodec.encode(s);
+    }
+
     /** Predicts one row of {@link #inputDim()} features. */
     public Prediction predict(float[] features) {
         checkRow(features, "features");
@@ -179,19 +198,37 @@ public final class Predictor {
      * floats): no allocation once warmed up, for callers that keep their own buffers.
      */
     public void predictValues(float[] rows, int batch, float[] out) {
-        if (batch < 1 || rows.length < batch * inputDim || out.length < batch * outputDim) {
-            throw new IllegalArgumentException("rows/out too small for a batch of " + batch);
-        }
         Network network = idle.poll();
         if (network == null) {
-            network = new Network(model);
+            network = newScratch();
         }
         try {
-            float[] y = network.forward(weights, rows, batch, false, null);
-            System.arraycopy(y, 0, out, 0, batch * outputDim);
+            predictValues(rows, batch, out, network);
         } finally {
             idle.offer(network);
         }
+    }
+
+    /**
+     * Like {@link #predictValues(float[], int, float[])} with the caller's scratch network (from
+     * {@link #newScratch()} of any predictor of an equal model specification), for a thread that
+     * serves many models of one architecture: they then share one set of buffers instead of
+     * each keeping its own. The scratch must not be used by two threads at once.
+     */
+    public void predictValues(float[] rows, int batch, float[] out, Network scratch) {
+        if (batch < 1 || rows.length < batch * inputDim || out.length < batch * outputDim) {
+            throw new IllegalArgumentException("rows/out too small for a batch of " + batch);
+        }
+        if (scratch.spec() != model && !scratch.spec().equals(model)) {
+            throw new IllegalArgumentException("scratch network is of another model specification");
+        }
+        float[] y = scratch.forward(weights, rows, batch, false, null);
+        System.arraycopy(y, 0, out, 0, batch * outputDim);
+    }
+
+    /** A new scratch network for {@link #predictValues(float[], int, float[], Network)}. */
+    public Network newScratch() {
+        return new Network(model);
     }
 
     /** The prediction of one row's outputs (taken over, not copied). */

@@ -41,7 +41,8 @@ class PredictorTest {
                     Predictor.fromJson(new String(SnapshotJson.toBytes(weightsOnly), java.nio.charset.StandardCharsets.UTF_8)),
                     Predictor.fromState(trainer.modelSpec(), ModelStateCodec.encode(s)),
                     Predictor.fromState(trainer.modelSpec(), ModelStateCodec.encode(SnapshotBuilder.weightsOnly(s)),
-                            "tenant-a", 42L));
+                            "tenant-a", 42L),
+                    Predictor.of(trainer.modelSpec(), s, "tenant-a", 42L));
             int out = trainer.modelSpec().outputDim();
             List<float[]> rows = ServeFixtures.rows(new Random(9), 13, trainer.modelSpec().inputDim());
             float[][] batch = rows.toArray(new float[0][]);
@@ -60,6 +61,12 @@ class PredictorTest {
                 }
                 p.predictValues(x, rows.size(), flat);
                 assertThat(flat).isEqualTo(trainer.predict(s, x, rows.size()));
+                java.util.Arrays.fill(flat, 0f);
+                p.predictValues(x, rows.size(), flat, predictors.get(0).newScratch());
+                assertThat(flat).as("with a scratch of another predictor").isEqualTo(trainer.predict(s, x, rows.size()));
+                Predictor again = Predictor.fromState(p.model(), p.toState());
+                assertThat(again.version()).isEqualTo(p.version());
+                assertThat(again.predict(rows.get(0)).values()).isEqualTo(p.predict(rows.get(0)).values());
             }
             assertThat(predictors.get(0).modelKey()).isEqualTo("tenant-a");
             assertThat(predictors.get(0).createdAtMillis()).isEqualTo(1_700_000_000_000L);
