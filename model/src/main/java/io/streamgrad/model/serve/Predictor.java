@@ -1,13 +1,10 @@
 package io.streamgrad.model.serve;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamgrad.model.nn.Network;
 import io.streamgrad.model.snapshot.ModelSnapshot;
 import io.streamgrad.model.snapshot.SnapshotJson;
 import io.streamgrad.model.spec.ModelSpec;
 import io.streamgrad.model.spec.SpecException;
-import io.streamgrad.model.spec.SpecParser;
 import io.streamgrad.model.state.ModelState;
 import io.streamgrad.model.state.ModelStateCodec;
 import io.streamgrad.model.state.StateFormatException;
@@ -40,7 +37,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 public final class Predictor {
     /** {@link #createdAtMillis()} of a model loaded without that metadata. */
     public static final long UNKNOWN_TIME = Long.MIN_VALUE;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String modelKey;
     private final long version;
@@ -91,18 +87,7 @@ public final class Predictor {
      * @throws SpecException naming the field when the snapshot is malformed or its weights unusable
      */
     public static Predictor fromJson(byte[] json) {
-        JsonNode tree;
-        try {
-            tree = JSON.readTree(json);
-        } catch (IOException e) {
-            throw new SpecException("snapshot", "is not valid JSON: " + e.getMessage());
-        }
-        if (tree != null && tree.hasNonNull("model")) {
-            // every parameter takes at least two characters of JSON (a digit and a separator)
-            WeightsCheck.checkFits(SpecParser.model(tree.get("model"), "snapshot.model"), json.length / 2,
-                    "snapshot.model");
-        }
-        ModelSnapshot s = SnapshotJson.fromJson(tree);
+        ModelSnapshot s = SnapshotJson.fromBytes(json);
         return checked(s.modelKey(), s.version(), s.createdAtMillis(), s.model(), s.state().weights());
     }
 

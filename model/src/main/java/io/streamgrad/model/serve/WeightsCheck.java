@@ -20,10 +20,7 @@ final class WeightsCheck {
      * not make the loader allocate gigabytes).
      */
     static void checkFits(ModelSpec model, long maxFloats, String path) {
-        long total = 0;
-        for (Variable var : new VariableLayout(model).variables()) {
-            total += (long) var.rows() * var.cols();
-        }
+        long total = new VariableLayout(model).exactParameterCount();
         if (total > maxFloats) {
             throw new SpecException(path, "declares " + total + " parameters, more than the input can hold ("
                     + maxFloats + ")");
