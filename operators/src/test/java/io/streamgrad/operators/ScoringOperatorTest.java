@@ -285,6 +285,52 @@ class ScoringOperatorTest {
         }
     }
 
+    @Test
+    void rescalingFromOneToThreeSubtasksKeepsEveryKeysModelsAndHeldEvents() throws Exception {
+        for (StateBackend backend : new StateBackend[] {null, TestSupport.rocksDb()}) {
+            List<Object> input = new ArrayList<>();
+            input.add(event("d", "held-before-any-model", T0, new Random(9))); // "d" gets its model after the rescale
+            input.addAll(script(7, 240));
+            input.add(snapshot("d", 1, T0));
+            List<Object> first = input.subList(0, 121);
+            List<Object> rest = input.subList(121, input.size());
+            java.util.Map<String, String> uninterrupted = new java.util.TreeMap<>();
+            try (var h = harness(ScoringConfig.defaults(), backend)) {
+                h.open();
+                feed(h, input);
+                predictions(h).forEach(p -> uninterrupted.merge(p.modelKey, bits(List.of(p)), String::concat));
+            }
+            java.util.Map<String, String> rescaled = new java.util.TreeMap<>();
+            OperatorSubtaskState saved;
+            try (var h = harness(ScoringConfig.defaults(), backend)) {
+                h.open();
+                feed(h, first);
+                predictions(h).forEach(p -> rescaled.merge(p.modelKey, bits(List.of(p)), String::concat));
+                saved = h.snapshot(1L, 1L);
+            }
+            List<KeyedTwoInputStreamOperatorTestHarness<String, Example, SnapshotRecord, PredictionRecord>> hs =
+                    new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                var h = harness(ScoringConfig.defaults(), backend, 3, i);
+                h.initializeState(org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness
+                        .repartitionOperatorState(saved, TestSupport.MAX_PARALLELISM, 1, 3, i));
+                h.open();
+                hs.add(h);
+            }
+            for (Object o : rest) {
+                String key = o instanceof Example e ? e.modelKey : ((SnapshotRecord) o).modelKey;
+                feed(hs.get(org.apache.flink.runtime.state.KeyGroupRangeAssignment.assignKeyToParallelOperator(
+                        key, TestSupport.MAX_PARALLELISM, 3)), List.of(o));
+            }
+            for (var h : hs) {
+                predictions(h).forEach(p -> rescaled.merge(p.modelKey, bits(List.of(p)), String::concat));
+                h.close();
+            }
+            assertThat(uninterrupted).containsKey("d");
+            assertThat(rescaled).as("backend %s", backend).isEqualTo(uninterrupted);
+        }
+    }
+
     private static void assertVersionsNeverGoBack(List<PredictionRecord> p) {
         java.util.Map<String, Long> last = new java.util.HashMap<>();
         for (PredictionRecord x : p) {

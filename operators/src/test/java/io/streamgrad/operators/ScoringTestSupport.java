@@ -61,9 +61,14 @@ final class ScoringTestSupport {
 
     static KeyedTwoInputStreamOperatorTestHarness<String, Example, SnapshotRecord, PredictionRecord> harness(
             ScoringConfig config, StateBackend backend) throws Exception {
+        return harness(config, backend, 1, 0);
+    }
+
+    static KeyedTwoInputStreamOperatorTestHarness<String, Example, SnapshotRecord, PredictionRecord> harness(
+            ScoringConfig config, StateBackend backend, int parallelism, int subtask) throws Exception {
         var h = new KeyedTwoInputStreamOperatorTestHarness<String, Example, SnapshotRecord, PredictionRecord>(
                 new ScoringOperator(config), e -> e.modelKey, s -> s.modelKey, Types.STRING,
-                TestSupport.MAX_PARALLELISM, 1, 0);
+                TestSupport.MAX_PARALLELISM, parallelism, subtask);
         if (backend != null) {
             h.setStateBackend(backend);
         }
