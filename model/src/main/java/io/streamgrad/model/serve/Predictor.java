@@ -32,7 +32,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * result. Callers that keep their own scratch per thread use
  * {@link #predictValues(float[], int, float[], Network)}.
  *
- * <p>Inputs are rows of {@link #inputDim()} floats, in the order the model was trained on.
+ * <p>Inputs are rows of {@link #inputDim()} floats, in the order the model was trained on; a
+ * feature front-end that turns named raw features into such a row belongs in front of
+ * {@link #predict(float[])} (e.g. a later {@code predict(Map<String, Object>)}).
  */
 public final class Predictor {
     /** {@link #createdAtMillis()} of a model loaded without that metadata. */
