@@ -111,6 +111,14 @@ class ScoringOperatorTest {
     }
 
     @Test
+    void recordsCrossTheNetworkAsPojosWithoutKryo() {
+        for (Class<?> c : List.of(PredictionRecord.class, Example.class, SnapshotRecord.class)) {
+            assertThat(org.apache.flink.api.common.typeinfo.TypeInformation.of(c)).as(c.getSimpleName())
+                    .isInstanceOf(org.apache.flink.api.java.typeutils.PojoTypeInfo.class);
+        }
+    }
+
+    @Test
     void deadLetterPolicySendsEarlyEventsAwayAtOnce() throws Exception {
         try (var h = harness(ScoringConfig.builder().earlyEvents(EarlyEventPolicy.DEAD_LETTER).build(), null)) {
             h.open();
