@@ -111,6 +111,27 @@ class ScoringOperatorTest {
     }
 
     @Test
+    void aSnapshotReadFromItsJsonServesTheSameBits() throws Exception {
+        SnapshotRecord record = snapshot("a", 3, T0);
+        byte[] json = io.streamgrad.model.snapshot.SnapshotJson.toBytes(record.toModelSnapshot());
+        SnapshotRecord fromJson = SnapshotRecord.fromJson(json);
+        assertThat(fromJson.version).isEqualTo(3);
+        assertThat(fromJson.createdAt).isEqualTo(T0);
+        ModelState weights = ModelStateCodec.decode(fromJson.state);
+        assertThat(weights.version()).isEqualTo(3);
+        assertThat(weights.weights()).isDeepEqualTo(ModelStateCodec.decode(record.state).weights());
+        assertThat(fromJson.modelSpec).isEqualTo(record.modelSpec);
+        assertThat(fromJson.trigger).isNull();
+        Example e = event("a", "e", T0, new Random(3));
+        try (var h = harness(ScoringConfig.defaults(), null)) {
+            h.open();
+            h.processElement2(fromJson, 0L);
+            h.processElement1(e, 0L);
+            assertThat(predictions(h)).singleElement().extracting(p -> p.values).isEqualTo(expected(record, e.features));
+        }
+    }
+
+    @Test
     void recordsCrossTheNetworkAsPojosWithoutKryo() {
         for (Class<?> c : List.of(PredictionRecord.class, Example.class, SnapshotRecord.class)) {
             assertThat(org.apache.flink.api.common.typeinfo.TypeInformation.of(c)).as(c.getSimpleName())

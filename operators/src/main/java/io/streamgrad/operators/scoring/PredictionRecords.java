@@ -1,6 +1,7 @@
 package io.streamgrad.operators.scoring;
 
 import io.streamgrad.model.serve.OutputKind;
+import io.streamgrad.model.serve.Predictor;
 import io.streamgrad.operators.Example;
 import io.streamgrad.operators.PredictionRecord;
 import java.util.List;
@@ -34,7 +35,7 @@ public final class PredictionRecords {
         r.modelVersion = version;
         r.modelCreatedAt = modelCreatedAt;
         r.eventTime = eventTime;
-        r.stalenessMillis = eventTime == Example.NO_TIMESTAMP || modelCreatedAt == Example.NO_TIMESTAMP
+        r.stalenessMillis = eventTime == Example.NO_TIMESTAMP || modelCreatedAt == Predictor.UNKNOWN_TIME
                 ? PredictionRecord.UNKNOWN_STALENESS : eventTime - modelCreatedAt;
         return r;
     }
