@@ -10,10 +10,14 @@ import org.apache.flink.annotation.PublicEvolving;
 public class DeadLetter {
     /** {@link #stage} of examples the trainer rejected. */
     public static final String STAGE_TRAIN = "train";
+    /** {@link #stage} of events the scoring operator could not score. */
+    public static final String STAGE_SCORE = "score";
+    /** {@link #stage} of snapshots the scoring operator refused to serve. */
+    public static final String STAGE_SNAPSHOT = "snapshot";
 
     /** Model key, if it could be determined; else null. */
     public String modelKey;
-    /** Where it was rejected: {@code parse} (jobs) or {@code train} (operator). */
+    /** Where it was rejected: {@code parse} (jobs), {@code train}, {@code score} or {@code snapshot} (operators). */
     public String stage;
     /** Human-readable reason, e.g. "features: expected 32 values, got 31". */
     public String reason;

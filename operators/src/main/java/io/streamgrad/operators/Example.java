@@ -4,8 +4,9 @@ import java.util.Arrays;
 import org.apache.flink.annotation.PublicEvolving;
 
 /**
- * One labelled training example for the model {@link #modelKey}. A Flink POJO (public fields,
- * no-arg constructor) so it is serialized without Kryo.
+ * One example for the model {@link #modelKey}: labelled for training, or without
+ * {@link #target} as an event to score. A Flink POJO (public fields, no-arg constructor) so it is
+ * serialized without Kryo.
  */
 @PublicEvolving
 public class Example {
@@ -16,12 +17,17 @@ public class Example {
     public String modelKey;
     /** Input vector, length = the model's inputDim. */
     public float[] features;
-    /** Target vector, length = the model's output width (one-hot for categorical cross-entropy). */
+    /**
+     * Target vector, length = the model's output width (one-hot for categorical cross-entropy);
+     * null for an event to score.
+     */
     public float[] target;
     /** Event time in epoch milliseconds, or {@link #NO_TIMESTAMP}. */
     public long eventTime = NO_TIMESTAMP;
     /** The original record as received (for dead letters); may be null. */
     public String raw;
+    /** The event's id, copied to its prediction; may be null. */
+    public String eventId;
 
     public Example() {}
 

@@ -11,7 +11,9 @@ import io.streamgrad.operators.state.ModelStateSerializer;
 import io.streamgrad.operators.state.ModelStore;
 import io.streamgrad.operators.training.BatchBuffer;
 import io.streamgrad.operators.training.ExampleValidator;
+import io.streamgrad.operators.scoring.PredictionRecords;
 import io.streamgrad.operators.training.KernelNotice;
+import io.streamgrad.operators.training.LivePredictions;
 import io.streamgrad.operators.training.LossAggregator;
 import io.streamgrad.operators.training.SnapshotPolicy;
 import io.streamgrad.operators.training.TrainerMetrics;
@@ -38,7 +40,8 @@ import org.apache.flink.util.OutputTag;
  * handles, timers, outputs): rows are validated ({@link ExampleValidator}), buffered into
  * mini-batches ({@link BatchBuffer}), trained by the engine's {@link Trainer}, reported as
  * {@link LossMetric}s ({@link LossAggregator}) and published as {@link SnapshotRecord}s when the
- * {@link SnapshotPolicy} asks; the models live in a backend-dependent {@link ModelStore}.
+ * {@link SnapshotPolicy} asks; the models live in a backend-dependent {@link ModelStore}. With
+ * {@link TrainerPredictions} it also predicts records with the live model ({@link LivePredictions}).
  *
  * <p>Training uses no wall clock, hash order or unseeded randomness, so the same rows give
  * bit-identical models, also after rescaling; only {@code maxBatchDelay} batch boundaries depend
@@ -52,6 +55,9 @@ public class OnlineTrainerOperator extends AbstractStreamOperator<LossMetric>
     /** Side output of model snapshots. */
     public static final OutputTag<SnapshotRecord> SNAPSHOTS =
             new OutputTag<>("streamgrad-snapshots", TypeInformation.of(SnapshotRecord.class));
+    /** Side output of predictions of the live model ({@link TrainerPredictions}). */
+    public static final OutputTag<PredictionRecord> PREDICTIONS =
+            new OutputTag<>("streamgrad-predictions", TypeInformation.of(PredictionRecord.class));
     /** Side output of rejected examples. */
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
             new OutputTag<>("streamgrad-dead-letters", TypeInformation.of(DeadLetter.class));
@@ -62,6 +68,7 @@ public class OnlineTrainerOperator extends AbstractStreamOperator<LossMetric>
     static final String TIMERS = "streamgrad-trainer-timers";
 
     private final OnlineTrainerConfig config;
+    private final TrainerPredictions predictions;
 
     private transient Trainer trainer;
     private transient StepResult result;
@@ -73,12 +80,20 @@ public class OnlineTrainerOperator extends AbstractStreamOperator<LossMetric>
     private transient ModelStore store;
     private transient InternalTimerService<VoidNamespace> timers;
     private transient StreamRecord<LossMetric> metricRecord;
+    private transient LivePredictions live;
 
     public OnlineTrainerOperator(OnlineTrainerConfig config) {
-        if (config == null) {
-            throw new IllegalArgumentException("config: must not be null");
+        this(config, TrainerPredictions.off());
+    }
+
+    /** A trainer that also predicts records with its live model, as {@code predictions} says. */
+    public OnlineTrainerOperator(OnlineTrainerConfig config, TrainerPredictions predictions) {
+        if (config == null || predictions == null) {
+            throw new IllegalArgumentException((config == null ? "config" : "predictions") + ": must not be null");
         }
+        predictions.checkAgainst(config.modelSpec());
         this.config = config;
+        this.predictions = predictions;
     }
 
     public OnlineTrainerConfig config() {
@@ -99,6 +114,7 @@ public class OnlineTrainerOperator extends AbstractStreamOperator<LossMetric>
         snapshotPolicy = new SnapshotPolicy(config, trainer);
         metrics = new TrainerMetrics(getMetricGroup(), () -> store == null ? 0 : store.size());
         metricRecord = new StreamRecord<>(null);
+        live = new LivePredictions(trainer, predictions.classNames());
         store = ModelStore.create(getKeyedStateBackend().isSafeToReuseKVState(),
                 getPartitionedState(new ValueStateDescriptor<>(MODEL_STATE,
                         new ModelStateSerializer(config.modelSpec()))),
@@ -111,15 +127,26 @@ public class OnlineTrainerOperator extends AbstractStreamOperator<LossMetric>
     public void processElement(StreamRecord<Example> element) throws Exception {
         Example ex = element.getValue();
         String key = (String) getCurrentKey();
-        String problem = validator.problem(ex);
+        boolean unlabelled = ex.target == null && predictions.scoresUnlabelled();
+        String problem = unlabelled ? ExampleValidator.featureProblem(ex.features, trainer.network().inputDim())
+                : validator.problem(ex);
         if (problem != null) {
             deadLetter(key, problem, ex.raw != null ? ex.raw : ex.toString());
             return;
         }
         KeyEntry e = store.acquire(key);
+        long eventTime = PredictionRecords.eventTime(ex, element.hasTimestamp(), element.getTimestamp());
+        if (unlabelled || predictions.prequential()) {
+            PredictionRecord r = live.predict(key, e.model, ex, eventTime); // before training on it
+            metrics.onPrediction();
+            output.collect(PREDICTIONS, eventTime == Example.NO_TIMESTAMP ? new StreamRecord<>(r)
+                    : new StreamRecord<>(r, eventTime));
+            if (unlabelled) {
+                store.release(e);
+                return;
+            }
+        }
         KeyProgress p = e.progress;
-        long eventTime = ex.eventTime != Example.NO_TIMESTAMP ? ex.eventTime
-                : element.hasTimestamp() ? element.getTimestamp() : Example.NO_TIMESTAMP;
         e.markDirty();
         if (batches.add(p, ex, eventTime)) {
             train(e);

@@ -42,6 +42,29 @@ public final class OnlineTraining {
         return out;
     }
 
+    /**
+     * Trains one model per key and predicts records with the live models as {@code predictions}
+     * says (see {@link #predictions}); {@code uid} may be null.
+     */
+    public static SingleOutputStreamOperator<LossMetric> train(KeyedStream<Example, String> examples,
+                                                               OnlineTrainerConfig config,
+                                                               TrainerPredictions predictions, String uid) {
+        if (examples == null) {
+            throw new IllegalArgumentException("examples: must not be null");
+        }
+        SingleOutputStreamOperator<LossMetric> out = examples.transform(OPERATOR_NAME,
+                TypeInformation.of(LossMetric.class), new OnlineTrainerOperator(config, predictions));
+        if (uid != null) {
+            out.uid(uid).name(OPERATOR_NAME + " (" + uid + ")");
+        }
+        return out;
+    }
+
+    /** The predictions side output of a stream returned by {@code train} with {@link TrainerPredictions}. */
+    public static SideOutputDataStream<PredictionRecord> predictions(SingleOutputStreamOperator<LossMetric> trained) {
+        return trained.getSideOutput(OnlineTrainerOperator.PREDICTIONS);
+    }
+
     /** The snapshot side output of a stream returned by {@code train}. */
     public static SideOutputDataStream<SnapshotRecord> snapshots(SingleOutputStreamOperator<LossMetric> trained) {
         return trained.getSideOutput(OnlineTrainerOperator.SNAPSHOTS);

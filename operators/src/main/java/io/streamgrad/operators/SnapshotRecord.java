@@ -1,7 +1,10 @@
 package io.streamgrad.operators;
 
 import io.streamgrad.model.snapshot.ModelSnapshot;
+import io.streamgrad.model.snapshot.SnapshotBuilder;
+import io.streamgrad.model.snapshot.SnapshotJson;
 import io.streamgrad.model.snapshot.SnapshotSpecs;
+import io.streamgrad.model.spec.SpecWriter;
 import io.streamgrad.model.state.ModelStateCodec;
 import org.apache.flink.annotation.PublicEvolving;
 
@@ -54,6 +57,21 @@ public class SnapshotRecord {
         r.modelSpec = modelSpecJson;
         r.optimizerSpec = optimizerSpecJson;
         return r;
+    }
+
+    /**
+     * The record of a {@code streamgrad-snapshot/1} JSON snapshot (a snapshot topic's value), e.g.
+     * to feed {@link OnlineScoring}; the JSON does not say what triggered it, so {@link #trigger}
+     * is null.
+     *
+     * @throws io.streamgrad.model.spec.SpecException naming the field when the JSON is malformed
+     */
+    public static SnapshotRecord fromJson(byte[] json) {
+        ModelSnapshot s = SnapshotJson.fromBytes(json);
+        ModelSnapshot published = s.includesOptimizerState() ? s : new ModelSnapshot(s.modelKey(), s.version(),
+                s.step(), s.examplesSeen(), s.lastLoss(), s.stopped(), s.stopReason(), s.createdAtMillis(), s.model(),
+                s.optimizer(), SnapshotBuilder.weightsOnly(s.state()), false);
+        return of(published, null, SpecWriter.model(s.model()).toString(), SpecWriter.optimizer(s.optimizer()).toString());
     }
 
     /** The engine's snapshot (the state decoded, the specifications parsed). */

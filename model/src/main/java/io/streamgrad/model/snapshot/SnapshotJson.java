@@ -67,12 +67,27 @@ public final class SnapshotJson {
         }
     }
 
+    /**
+     * Reads a snapshot from its bytes; a model specification with more parameters than the bytes
+     * could hold (each takes at least two characters) is refused before anything of its size is
+     * allocated, so a hostile record cannot exhaust memory.
+     */
     public static ModelSnapshot fromBytes(byte[] bytes) {
+        JsonNode tree;
         try {
-            return fromJson(MAPPER.readTree(bytes));
+            tree = MAPPER.readTree(bytes);
         } catch (IOException e) {
             throw new SpecException("snapshot", "is not valid JSON: " + e.getMessage());
         }
+        if (tree != null && tree.isObject() && tree.hasNonNull("model")) {
+            ModelSpec model = SpecParser.model(tree.get("model"), "snapshot.model");
+            long parameters = new VariableLayout(model).exactParameterCount();
+            if (parameters > bytes.length / 2) {
+                throw new SpecException("snapshot.model", "declares " + parameters
+                        + " parameters, more than the snapshot can hold (" + bytes.length + " bytes)");
+            }
+        }
+        return fromJson(tree);
     }
 
     /**

@@ -81,6 +81,18 @@ public final class VariableLayout {
         return trainableCount;
     }
 
+    /**
+     * Total number of floats in long arithmetic, exact even for a specification whose sizes
+     * overflow {@code int}: what a loader checks against its input before allocating.
+     */
+    public long exactParameterCount() {
+        long n = 0;
+        for (Variable v : variables) {
+            n += (long) v.rows() * v.cols();
+        }
+        return n;
+    }
+
     /** Total number of floats in all variables (trainable and not). */
     public long parameterCount() {
         return parameterCount;

@@ -16,8 +16,13 @@ public final class ExampleValidator {
 
     /** Why {@code ex} cannot be trained (a dead-letter reason), or null when it can. */
     public String problem(Example ex) {
-        String p = vector("features", ex.features, inputDim, "features: missing");
+        String p = featureProblem(ex.features, inputDim);
         return p != null ? p : vector("target", ex.target, outputDim, "target: missing label");
+    }
+
+    /** Why {@code features} cannot be fed to a model with {@code inputDim} inputs, or null when they can. */
+    public static String featureProblem(float[] features, int inputDim) {
+        return vector("features", features, inputDim, "features: missing");
     }
 
     private static String vector(String name, float[] v, int width, String missing) {

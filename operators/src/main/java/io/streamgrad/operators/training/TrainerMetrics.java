@@ -17,6 +17,7 @@ public final class TrainerMetrics {
     private final Counter deadLetters;
     private final Counter snapshots;
     private final Counter optimizerResets;
+    private final Counter predictions;
     private volatile double lastLoss = Double.NaN;
     private volatile double learningRate = Double.NaN;
 
@@ -28,6 +29,7 @@ public final class TrainerMetrics {
         deadLetters = g.counter("deadLetters", new SimpleCounter());
         snapshots = g.counter("snapshots", new SimpleCounter());
         optimizerResets = g.counter("optimizerResets", new SimpleCounter());
+        predictions = g.counter("predictions", new SimpleCounter());
         g.gauge("lastLoss", (Gauge<Double>) () -> lastLoss);
         g.gauge("learningRate", (Gauge<Double>) () -> learningRate);
         g.gauge("cachedModels", (Gauge<Integer>) cachedModels::getAsInt);
@@ -49,6 +51,14 @@ public final class TrainerMetrics {
 
     public void onDeadLetter() {
         deadLetters.inc();
+    }
+
+    public void onPrediction() {
+        predictions.inc();
+    }
+
+    public long predictions() {
+        return predictions.getCount();
     }
 
     public void onSnapshot() {

@@ -1,0 +1,39 @@
+package io.streamgrad.operators.training;
+
+import io.streamgrad.model.serve.OutputKind;
+import io.streamgrad.model.state.ModelState;
+import io.streamgrad.model.train.Trainer;
+import io.streamgrad.operators.Example;
+import io.streamgrad.operators.PredictionRecord;
+import io.streamgrad.operators.scoring.PredictionRecords;
+import java.util.List;
+import org.apache.flink.annotation.Internal;
+
+/**
+ * Predictions of the trainer's live model: inference mode through the trainer's own network
+ * (the same forward pass as {@code Predictor}, so the same bits as a snapshot of that version),
+ * stamped with zero staleness, as the live model is current by definition.
+ */
+@Internal
+public final class LivePredictions {
+    private final Trainer trainer;
+    private final OutputKind kind;
+    private final PredictionRecords records;
+    private final int outputDim;
+
+    public LivePredictions(Trainer trainer, List<String> classNames) {
+        this.trainer = trainer;
+        this.kind = OutputKind.of(trainer.modelSpec());
+        this.records = new PredictionRecords(classNames);
+        this.outputDim = trainer.network().outputDim();
+    }
+
+    /** The prediction of {@code model} for {@code ex} (valid features), with its label when it has one. */
+    public PredictionRecord predict(String key, ModelState model, Example ex, long eventTime) {
+        float[] values = new float[outputDim];
+        trainer.predict(model, ex.features, 1, values);
+        PredictionRecord r = records.create(key, ex, eventTime, values, kind, model.version(), eventTime);
+        r.target = ex.target == null ? null : ex.target.clone();
+        return r;
+    }
+}
