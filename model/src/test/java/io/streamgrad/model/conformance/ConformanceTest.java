@@ -43,6 +43,13 @@ class ConformanceTest {
     }
 
     @TestFactory
+    Stream<DynamicTest> publicFeatureCases() throws IOException {
+        List<Path> cases = caseFiles("/conformance/features");
+        assertThat(cases).as("public feature front-end cases").hasSize(3);
+        return cases.stream().map(p -> dynamicTest(caseName(p), () -> assertCasePasses(p)));
+    }
+
+    @TestFactory
     Stream<DynamicTest> extendedCases() throws IOException {
         List<Path> cases = caseFiles("/conformance-extended");
         return cases.stream().map(p -> dynamicTest(caseName(p), () -> assertCasePasses(p)));
@@ -189,6 +196,13 @@ class ConformanceTest {
                     throw new Mismatch(path + "." + en.getKey() + ": missing");
                 }
                 walk(en.getValue(), a.get(en.getKey()), path + "." + en.getKey(), rtol, atol, c);
+            }
+            return;
+        }
+        if (e.isTextual()) {
+            // vocabulary tokens of feature states: exact equality
+            if (a == null || !a.isTextual() || !a.textValue().equals(e.textValue())) {
+                throw new Mismatch(path + ": expected " + e + ", got " + a);
             }
             return;
         }
