@@ -119,6 +119,9 @@ public final class SnapshotJson {
                 throw new SpecException("snapshot.state", "is not a valid model state: " + e.getMessage());
             }
             VariableLayout layout = trainer.network().layout();
+            if (!state.frontEnd().fits(model.features())) {
+                throw new SpecException("snapshot.state", "does not match the snapshot's model (feature front-end)");
+            }
             if (state.weights().length != layout.size()) {
                 throw new SpecException("snapshot.state", "does not match the snapshot's model");
             }

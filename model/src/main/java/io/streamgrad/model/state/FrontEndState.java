@@ -1,5 +1,10 @@
 package io.streamgrad.model.state;
 
+import io.streamgrad.model.spec.FeatureSpec;
+import io.streamgrad.model.spec.LookupSpec;
+import io.streamgrad.model.spec.NormalizationSpec;
+import java.util.List;
+
 /**
  * The non-trainable, online-updated part of a model's feature front-end: per feature (in
  * {@code model.features} order) its vocabulary (lookup features) or its running statistics
@@ -41,6 +46,33 @@ public final class FrontEndState {
     /** Online statistics of numeric feature {@code j}, else null. */
     public RunningMoments moments(int j) {
         return moments[j];
+    }
+
+    /**
+     * True when this state has the shape {@code features} need: a vocabulary exactly for the
+     * lookups, statistics of the right size exactly for the online-normalised numeric features.
+     */
+    public boolean fits(List<FeatureSpec> features) {
+        if (features.size() != vocabularies.length) {
+            return false;
+        }
+        for (int j = 0; j < vocabularies.length; j++) {
+            FeatureSpec f = features.get(j);
+            boolean lookup = f instanceof FeatureSpec.Categorical c && c.lookup() != null;
+            boolean online = f instanceof FeatureSpec.Numeric n
+                    && n.normalization() instanceof NormalizationSpec.Online;
+            if (lookup != (vocabularies[j] != null) || online != (moments[j] != null)
+                    || (online && moments[j].size() != f.width())) {
+                return false;
+            }
+            if (lookup) {
+                LookupSpec l = ((FeatureSpec.Categorical) f).lookup();
+                if (vocabularies[j].size() > l.depth() - l.numOovIndices()) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     public FrontEndState copy() {

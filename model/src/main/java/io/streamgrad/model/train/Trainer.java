@@ -196,6 +196,9 @@ public final class Trainer {
                     ? "the model has a feature front-end: the batch must carry raw rows (MiniBatch.forModel)"
                     : "the model takes ready vectors, the batch carries raw rows");
         }
+        if (frontEnd != null && !state.frontEnd().fits(frontEnd.specs())) {
+            throw new IllegalArgumentException("the state's front-end (vocabularies, statistics) does not fit the model");
+        }
         if (batch.inputDim() != network.inputDim() || batch.outputDim() != network.outputDim()) {
             throw new IllegalArgumentException("batch shape [" + batch.inputDim() + " -> " + batch.outputDim()
                     + "] does not match the model [" + network.inputDim() + " -> " + network.outputDim() + "]");
