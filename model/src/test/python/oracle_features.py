@@ -10,6 +10,8 @@ Usage:
     python3 oracle_features.py OUTDIR             self-check (FarmHash vectors, the three
                                                   public feature cases), then generate
     python3 oracle_features.py --check CASES_DIR  re-run cases and compare (1e-9)
+    python3 oracle_features.py --mutants DIR...   run deliberately wrong variants of the rules
+                                                  and report which cases catch them
 
 Guards per generated case (as oracle.py): finite-difference check of every gradient
 (embeddings included) at every step, probabilities away from the crossentropy clip,
@@ -209,7 +211,12 @@ def adapt(features, fs, x):
         lk = f.get("lookup")
         if lk is not None and lk.get("grow"):
             cap = lk["maxTokens"] - lk.get("numOovIndices", 1)
-            for v in x[f["name"]]:
+            if O.M("fe_grow_past_cap"):
+                cap += 1
+            values = x[f["name"]]
+            if O.M("fe_grow_sorted"):
+                values = sorted(values, key=lambda v: token_of(f, v))
+            for v in values:
                 t = token_of(f, v)
                 if len(d["vocabulary"]) >= cap:
                     break
@@ -219,7 +226,9 @@ def adapt(features, fs, x):
         norm = f.get("normalization")
         if norm is not None and norm.get("adapt") == "online":
             fa = norm.get("freezeAfter")
-            if fa is not None and d["count"] >= fa:
+            if fa is not None and (d["count"] > fa if O.M("fe_freeze_strict") else d["count"] >= fa):
+                continue
+            if fa is not None and O.M("fe_freeze_skip_crossing") and d["count"] + len(x[f["name"]]) > fa:
                 continue
             xb = np.array(x[f["name"]], dtype=np.float64)
             nb = xb.shape[0]
@@ -235,12 +244,18 @@ def adapt(features, fs, x):
 def index(f, d, v):
     t = token_of(f, v)
     if "hashing" in f:
-        return bucket(t, f["hashing"]["numBins"])
+        m = f["hashing"]["numBins"]
+        if O.M("fe_hash_signed_abs"):   # Java's Math.abs(fp % m) on the signed fingerprint
+            fp = fingerprint64(t.encode("utf-8"))
+            return abs(int(math.fmod(fp - (1 << 64) if fp >= 1 << 63 else fp, m)))
+        if O.M("fe_int_hash_binary") and f["type"] == "integer":
+            return fingerprint64((v & MASK).to_bytes(8, "little")) % m
+        return bucket(t, m)
     n = f["lookup"].get("numOovIndices", 1)
     if t in d["vocabulary"]:
-        return n + d["vocabulary"].index(t)
-    if n == 1:
-        return 0
+        return d["vocabulary"].index(t) if O.M("fe_vocab_first") else n + d["vocabulary"].index(t)
+    if n == 1 or O.M("fe_oov_always_zero"):
+        return len(d["vocabulary"]) if O.M("fe_vocab_first") else 0
     return (v % n) if f["type"] == "integer" else bucket(t, n)   # python % is floormod
 
 
@@ -260,8 +275,13 @@ def encode(features, fs, x, dt, nudge=False):
                 else:
                     mean = d["mean"]
                     var = d["M2"] / d["count"] if d["count"] > 0 else np.zeros_like(d["mean"])
+                    if O.M("fe_sample_variance") and d["count"] > 1:
+                        var = d["M2"] / (d["count"] - 1)
                 mean, var = mean.astype(dt), var.astype(dt)
-                out = (xb - mean) / np.maximum(np.sqrt(var), dt(O.EPS_KERAS))
+                if O.M("fe_norm_eps_inside"):
+                    out = (xb - mean) / np.sqrt(var + dt(O.EPS_KERAS))
+                else:
+                    out = (xb - mean) / np.maximum(np.sqrt(var), dt(O.EPS_KERAS))
             cols.append(out)
             idx.append(None)
         else:
@@ -273,6 +293,9 @@ def encode(features, fs, x, dt, nudge=False):
                 oh[np.arange(len(ix)), ix] = 1
                 cols.append(oh)
             idx.append(ix)
+    if O.M("fe_sorted_concat"):   # FeatureSpace's order instead of the listed one
+        order = sorted(range(len(features)), key=lambda j: features[j]["name"])
+        cols = [cols[j] for j in order]
     return np.concatenate(cols, axis=1).astype(dt), idx
 
 
@@ -348,8 +371,11 @@ def run_case(case, dt=np.float64, nudge=False, fd_check=False, diag=None):
     opt = O.Optimizer(case["optimizer"], keys, state, dt)
     losses, lrs, fd = [], [], 0.0
     for step in case["steps"]:
-        adapt(features, fs, step["x"])
+        if not O.M("fe_adapt_after"):
+            adapt(features, fs, step["x"])
         xe, idx = encode(features, fs, step["x"], dt, nudge)
+        if O.M("fe_adapt_after"):
+            adapt(features, fs, step["x"])
         y = np.array(step["y"], dtype=np.float64).astype(dt)
         masks = {k: np.array(v, dtype=np.float64).astype(dt) for k, v in step["dropoutMasks"].items()}
         loss, grads, moving, dx = O.loss_and_grads(model, state, xe, y, masks, dt, diag, return_dx=True)
@@ -365,7 +391,12 @@ def run_case(case, dt=np.float64, nudge=False, fd_check=False, diag=None):
             state[i]["movingVariance"] = mv
         all_grads = {("fe%d" % j, "embeddings"): g for j, g in eg.items()}
         all_grads.update({k: grads[k] for k in keys if k in grads})
+        unused = {j: np.setdiff1d(np.arange(fs[j]["embeddings"].shape[0]), idx[j]) for j in eg}
+        kept = {j: fs[j]["embeddings"][unused[j]].copy() for j in eg}
         lrs.append(opt.apply({k: all_grads[k] for k in keys}, state))
+        if O.M("fe_lazy_embeddings"):   # rows not looked up left untouched (LazyAdam-style)
+            for j in eg:
+                fs[j]["embeddings"][unused[j]] = kept[j]
     if diag is not None:
         diag.update(opt.diag)
         diag["fd_worst"] = fd
@@ -451,6 +482,49 @@ def check_dir(cases_dir, label=""):
             print("  FAIL %-36s %s actual %r expected %r" % ((case["name"],) + stats["worst"][1:]))
     print("%s%d of %d cases reproduced" % (label, ok, len(files)))
     return ok == len(files) and ok > 0
+
+
+MUTANTS = [
+    ("fe_vocab_first", "vocabulary from index 0, OOV after it"),
+    ("fe_oov_always_zero", "several OOV indices all mapped to 0"),
+    ("fe_hash_signed_abs", "Math.abs(signed fingerprint % m)"),
+    ("fe_int_hash_binary", "integers hashed as 8 binary bytes"),
+    ("fe_norm_eps_inside", "sqrt(variance + 1e-7)"),
+    ("fe_sample_variance", "M2 / (count - 1)"),
+    ("fe_freeze_strict", "freeze only when count > freezeAfter"),
+    ("fe_freeze_skip_crossing", "a batch crossing freezeAfter is skipped"),
+    ("fe_adapt_after", "growth and statistics after the forward pass"),
+    ("fe_grow_sorted", "new tokens appended in sorted order"),
+    ("fe_grow_past_cap", "growth one token past maxTokens"),
+    ("fe_sorted_concat", "features concatenated sorted by name"),
+    ("fe_lazy_embeddings", "only looked-up embedding rows updated"),
+]
+
+
+def mutation_check(dirs):
+    cases = []
+    for d in dirs:
+        for root, _, files in os.walk(d):
+            for f in sorted(files):
+                if f.endswith(".json"):
+                    with open(os.path.join(root, f)) as fh:
+                        cases.append(json.load(fh))
+    ok = True
+    for mut, desc in MUTANTS:
+        O.MUT.clear()
+        O.MUT.add(mut)
+        caught = 0
+        for case in cases:
+            tol = case["tolerance"]
+            try:
+                r = compare(O.expected_view(case), run_case(case), tol["rtol"], tol["atol"])
+            except (O.OracleError, ValueError, IndexError, FloatingPointError):
+                r = math.inf
+            caught += r > 1.0
+        O.MUT.clear()
+        ok = ok and caught > 0
+        print("  %-24s %-44s caught by %2d of %d case(s)" % (mut, desc, caught, len(cases)))
+    return ok
 
 
 if __name__ == "__main__":

@@ -16,11 +16,11 @@ MSE, BCE, CCE = O.MSE, O.BCE, O.CCE
 I64_MAX, I64_MIN = 9223372036854775807, -9223372036854775808
 
 
-def num(name, size=1, norm=None, loc=0.0, scale=1.0, warm=None):
+def num(name, size=1, norm=None, loc=0.0, scale=1.0, warm=None, decimals=4):
     f = {"name": name, "type": "numeric", "size": size}
     if norm is not None:
         f["normalization"] = norm
-    return f, {"loc": loc, "scale": scale, "warm": warm}
+    return f, {"loc": loc, "scale": scale, "warm": warm, "decimals": decimals}
 
 
 def cat(name, kind, pool, lookup=None, hashing=None, emb=None, l1l2=None):
@@ -99,7 +99,7 @@ def build_case(spec):
         x = {}
         for f, h in zip(feats, hints):
             if f["type"] == "numeric":
-                x[f["name"]] = O._r(h["loc"] + h["scale"] * rng.normal(0, 1, (n, f["size"])), 4)
+                x[f["name"]] = O._r(h["loc"] + h["scale"] * rng.normal(0, 1, (n, f["size"])), h["decimals"])
             else:
                 pool = h["pool"]
                 x[f["name"]] = [pool[int(i)] for i in rng.integers(0, len(pool), n)]
@@ -193,8 +193,11 @@ def case_specs():
     c = []
     c.append(S("fx_numeric_freeze_warm_sgd_momentum",
                "online Normalization with freezeAfter (crossing batch merged whole), warm start crossing its "
-               "freezeAfter, fixed Normalization, pass-through; SGD momentum, MSE",
+               "freezeAfter, freezeAfter reached exactly, fixed Normalization (one with the 1e-7 floor on the "
+               "standard deviation), pass-through; SGD momentum, MSE",
                [num("a", 1, {"adapt": "online", "freezeAfter": 20}, loc=40.0, scale=9.0),
+                num("t", 1, {"adapt": "online", "freezeAfter": 16}, loc=-2.0, scale=4.0),
+                num("e", 1, {"mean": [0.0], "variance": [1e-15]}, loc=0.0, scale=2e-7, decimals=11),
                 num("w", 2, {"adapt": "online", "freezeAfter": 60}, loc=-3.0, scale=0.5, warm=50),
                 num("f", 1, {"mean": [2.0], "variance": [9.0]}, loc=2.5, scale=3.0),
                 num("p", 2, None, loc=0.0, scale=0.8)],
@@ -286,6 +289,8 @@ def main(argv):
     args = argv[1:]
     if len(args) == 2 and args[0] == "--check":
         return 0 if F.check_dir(args[1]) else 1
+    if len(args) >= 2 and args[0] == "--mutants":
+        return 0 if F.mutation_check(args[1:]) else 1
     if len(args) != 1:
         print(F.__doc__)
         return 2
