@@ -97,6 +97,17 @@ public final class FeatureBatch {
         numbers[feature][row * sizes[feature] + component] = value;
     }
 
+    /** All {@code size} components of numeric feature {@code feature} in row {@code row}. */
+    public void setNumbers(int row, int feature, double... values) {
+        if (values.length != sizes[feature]) {
+            throw new IllegalArgumentException("feature '" + features.get(feature).name() + "' has "
+                    + sizes[feature] + " components, got " + values.length);
+        }
+        for (int i = 0; i < values.length; i++) {
+            setNumber(row, feature, i, values[i]);
+        }
+    }
+
     public void setString(int row, int feature, String value) {
         checkRow(row);
         if (strings[feature] == null) {
