@@ -3,6 +3,7 @@ package io.streamgrad.model.spec;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** Parses {@code model.features} (§12 of {@code docs/semantics.md}); errors name the field path. */
 final class FeatureParser {
@@ -134,7 +135,7 @@ final class FeatureParser {
         return out;
     }
 
-    private static <T> T build(String path, java.util.function.Supplier<T> ctor) {
+    private static <T> T build(String path, Supplier<T> ctor) {
         try {
             return ctor.get();
         } catch (SpecException e) {

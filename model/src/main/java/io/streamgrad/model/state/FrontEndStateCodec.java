@@ -4,6 +4,8 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Binary form of a {@link FrontEndState} (the tail of {@link ModelStateCodec} format 2):
@@ -58,8 +60,12 @@ final class FrontEndStateCodec {
             switch (kind) {
                 case NONE -> { }
                 case VOCABULARY -> {
-                    int size = ModelStateCodec.count(in.readInt(), budget, "vocabulary size");
-                    java.util.List<String> tokens = new java.util.ArrayList<>(size);
+                    int size = in.readInt();
+                    // vocabularies may exceed the codec's generic count limit; the budget still bounds them
+                    if (size < 0 || size > budget.remaining || size > ModelStateCodec.MAX_ARRAY) {
+                        throw new StateFormatException("implausible vocabulary size " + size + " in model state");
+                    }
+                    List<String> tokens = new ArrayList<>(size);
                     for (int k = 0; k < size; k++) {
                         int len = in.readInt();
                         // a token costs at least one budget unit, and its bytes a quarter unit each
@@ -80,6 +86,9 @@ final class FrontEndStateCodec {
                 case MOMENTS -> {
                     long count = in.readLong();
                     int size = ModelStateCodec.count(in.readInt(), budget, "statistics size");
+                    if (4L * size > budget.remaining) {
+                        throw new StateFormatException("statistics of " + size + " values exceed the model state");
+                    }
                     budget.remaining -= 4L * size;
                     double[] mean = new double[size];
                     double[] m2 = new double[size];

@@ -1,6 +1,7 @@
 package io.streamgrad.model.state;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,7 @@ public final class Vocabulary {
     }
 
     public List<String> tokens() {
-        return java.util.Collections.unmodifiableList(tokens);
+        return Collections.unmodifiableList(tokens);
     }
 
     /** Position of {@code token} in the vocabulary, or -1. */
