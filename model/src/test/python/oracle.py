@@ -297,7 +297,7 @@ def total_loss(model, state, x, y, masks, dt):
     return dl + pen
 
 
-def loss_and_grads(model, state, x, y, masks, dt, diag=None):
+def loss_and_grads(model, state, x, y, masks, dt, diag=None, return_dx=False):
     yhat, caches, new_moving = forward(model, state, x, True, masks, dt, diag)
     dl, dout, prange = data_loss(model["loss"], y, yhat, dt)
     if diag is not None and prange is not None:
@@ -338,6 +338,8 @@ def loss_and_grads(model, state, x, y, masks, dt, diag=None):
                 dout = dout * m * scale
     for k, g in pgrads.items():
         grads[k] = grads[k] + g
+    if return_dx:  # dL/d(model input), for a feature front-end in front of this trunk
+        return dl + pen, grads, new_moving, dout
     if M("loss_no_penalty"):
         return dl, grads, new_moving
     return dl + pen, grads, new_moving

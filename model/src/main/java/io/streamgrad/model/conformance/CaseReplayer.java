@@ -4,12 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamgrad.model.features.FeatureBatch;
 import io.streamgrad.model.nn.DropoutMaskSource;
 import io.streamgrad.model.spec.LayerSpec;
 import io.streamgrad.model.spec.ModelSpec;
 import io.streamgrad.model.spec.OptimizerSpec;
 import io.streamgrad.model.spec.SpecException;
 import io.streamgrad.model.spec.SpecParser;
+import io.streamgrad.model.state.FeatureStateJson;
+import io.streamgrad.model.state.FrontEndState;
 import io.streamgrad.model.state.ModelState;
 import io.streamgrad.model.state.StateJson;
 import io.streamgrad.model.train.MiniBatch;
@@ -23,10 +26,10 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Replays conformance cases ({@code streamgrad-case/1}, see {@code docs/conformance.md}):
- * builds the model and optimizer from the case, loads its initial weights, runs every step with
- * the given dropout masks, and writes the losses, learning rates, final weights and inference
- * outputs as the result file the comparator reads.
+ * Replays conformance cases ({@code streamgrad-case/1} and {@code /2}, see
+ * {@code docs/conformance.md}): builds the model and optimizer from the case, loads its initial
+ * weights (and front-end state), runs every step with the given dropout masks, and writes the
+ * losses, learning rates, final state and inference outputs as the result file the comparator reads.
  */
 public final class CaseReplayer {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -41,7 +44,9 @@ public final class CaseReplayer {
         int layerCount = model.layers().size();
         float[][] weights = StateJson.readLayers(trainer.network().layout(), layerCount,
                 testCase.get("initialState"), "initialState");
-        ModelState state = trainer.withWeights(weights);
+        FrontEndState frontEnd = model.hasFeatures() ? FeatureStateJson.read(model, trainer.network().layout(),
+                testCase.get("initialState").get("features"), "initialState.features", weights) : null;
+        ModelState state = trainer.withWeights(weights, frontEnd);
 
         ObjectNode result = MAPPER.createObjectNode();
         result.put("name", testCase.path("name").asText());
@@ -64,15 +69,33 @@ public final class CaseReplayer {
             losses.add(r.loss());
             rates.add(r.learningRate());
         }
-        result.set("finalState", StateJson.layers(trainer.network().layout(), layerCount, state.weights()));
+        ObjectNode finalState = result.putObject("finalState");
+        if (model.hasFeatures()) {
+            finalState.set("features", FeatureStateJson.write(model, trainer.network().layout(), state.frontEnd(),
+                    state.weights()));
+        }
+        finalState.setAll(StateJson.layers(trainer.network().layout(), layerCount, state.weights()));
 
         JsonNode inferenceX = testCase.path("expected").path("inference").get("x");
-        float[][] x = matrix(inferenceX, model.inputDim(), "expected.inference.x");
-        float[] flat = flatten(x, model.inputDim());
-        float[] y = trainer.predict(state, flat, x.length);
+        int rows;
+        float[] y;
+        if (model.hasFeatures()) {
+            rows = FeatureColumns.rowCount(inferenceX, model.features(), "expected.inference.x");
+            FeatureBatch raw = new FeatureBatch(model.features(), rows);
+            for (int row = 0; row < rows; row++) {
+                raw.addRow();
+            }
+            FeatureColumns.read(inferenceX, raw, 0, rows, "expected.inference.x");
+            y = new float[rows * model.outputDim()];
+            trainer.predict(state, raw, rows, y);
+        } else {
+            float[][] x = matrix(inferenceX, model.inputDim(), "expected.inference.x");
+            rows = x.length;
+            y = trainer.predict(state, flatten(x, model.inputDim()), rows);
+        }
         ArrayNode yOut = result.putObject("inference").putArray("y");
         int outDim = model.outputDim();
-        for (int i = 0; i < x.length; i++) {
+        for (int i = 0; i < rows; i++) {
             ArrayNode row = yOut.addArray();
             for (int j = 0; j < outDim; j++) {
                 row.add(y[i * outDim + j]);
@@ -108,6 +131,19 @@ public final class CaseReplayer {
     }
 
     private static MiniBatch batch(JsonNode xs, JsonNode ys, ModelSpec model, String path) {
+        if (model.hasFeatures()) {
+            int rows = FeatureColumns.rowCount(xs, model.features(), path + ".x");
+            float[][] y = matrix(ys, model.outputDim(), path + ".y");
+            if (rows != y.length || rows == 0) {
+                throw new SpecException(path, "x and y must have the same, non-zero number of rows");
+            }
+            MiniBatch batch = MiniBatch.forModel(model, rows);
+            for (float[] target : y) {
+                batch.addRow(target);
+            }
+            FeatureColumns.read(xs, batch.raw(), 0, rows, path + ".x");
+            return batch;
+        }
         float[][] x = matrix(xs, model.inputDim(), path + ".x");
         float[][] y = matrix(ys, model.outputDim(), path + ".y");
         if (x.length != y.length || x.length == 0) {

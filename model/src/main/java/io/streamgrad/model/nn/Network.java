@@ -1,8 +1,11 @@
 package io.streamgrad.model.nn;
 
+import io.streamgrad.model.features.FeatureBatch;
+import io.streamgrad.model.features.FrontEnd;
 import io.streamgrad.model.spec.LayerSpec;
 import io.streamgrad.model.spec.ModelSpec;
 import io.streamgrad.model.spec.RegularizerSpec;
+import io.streamgrad.model.state.FrontEndState;
 import io.streamgrad.model.state.Variable;
 import io.streamgrad.model.state.VariableLayout;
 
@@ -10,6 +13,8 @@ import io.streamgrad.model.state.VariableLayout;
  * A sequential network built from a {@link ModelSpec}: forward and backward passes, loss and
  * regularisation penalties. It holds buffers and gradients only; weights live in the caller's
  * arrays (one per {@link Variable}, Keras layouts), so one network serves many models.
+ * A model with features has a {@link FrontEnd} in front of the trunk: {@link #encode} turns raw
+ * values into the trunk input, and {@link #backward} carries gradients on into its embeddings.
  * Not thread-safe.
  */
 public final class Network {
@@ -22,12 +27,18 @@ public final class Network {
     private final float[][] dOut;
     /** {@code needsInputGradient[i]}: some layer below layer i has trainable variables. */
     private final boolean[] needsInputGradient;
+    /** Null for a model fed ready vectors. */
+    private final FrontEnd frontEnd;
+    /** Trunk input of the last {@link #encode}, and dL/d(trunk input) for the embeddings. */
+    private float[] encoded = new float[0];
+    private float[] dInput = new float[0];
     private int capacity;
 
     public Network(ModelSpec spec) {
         this.spec = spec;
         this.layout = new VariableLayout(spec);
         this.loss = new LossFunction(spec.loss());
+        this.frontEnd = spec.hasFeatures() ? new FrontEnd(spec.features(), layout) : null;
         this.layers = new Layer[spec.layers().size()];
         int width = spec.inputDim();
         for (int i = 0; i < layers.length; i++) {
@@ -62,6 +73,29 @@ public final class Network {
         }
     }
 
+    /** The feature front-end, or null when the model takes ready vectors. */
+    public FrontEnd frontEnd() {
+        return frontEnd;
+    }
+
+    /**
+     * The trunk input of {@code batch} raw rows under the front-end state (no growth, no merging:
+     * call {@link FrontEnd#adapt} first when training). Returns a buffer valid until the next call.
+     */
+    public float[] encode(float[][] weights, FrontEndState state, FeatureBatch raw, int batch) {
+        if (frontEnd == null) {
+            throw new IllegalStateException("the model has no feature front-end");
+        }
+        ensureCapacity(batch);
+        frontEnd.encode(state, weights, raw, batch, encoded);
+        return encoded;
+    }
+
+    /** Inference-mode outputs for raw rows: front-end (inference mode) then the trunk. */
+    public float[] forward(float[][] weights, FrontEndState state, FeatureBatch raw, int batch) {
+        return forward(weights, encode(weights, state, raw, batch), batch, false, null);
+    }
+
     public ModelSpec spec() {
         return spec;
     }
@@ -91,6 +125,10 @@ public final class Network {
         for (int i = 0; i < layers.length; i++) {
             layers[i].ensureCapacity(batch);
             dOut[i] = new float[batch * layers[i].outWidth];
+        }
+        if (frontEnd != null) {
+            encoded = new float[batch * spec.inputDim()];
+            dInput = frontEnd.hasEmbeddings() ? new float[batch * spec.inputDim()] : dInput;
         }
         capacity = batch;
     }
@@ -132,15 +170,21 @@ public final class Network {
         return loss.accuracy(output(), target, batch, outputDim());
     }
 
-    /** Backward pass after {@link #dataLoss} with gradient; adds regulariser gradients. */
+    /**
+     * Backward pass after {@link #dataLoss} with gradient; adds regulariser gradients. For a model
+     * with embeddings {@code x} must be the buffer of the last {@link #encode}.
+     */
     public void backward(float[][] weights, float[] x, int batch) {
         for (int i = layers.length - 1; i >= 0; i--) {
             float[] in = i == 0 ? x : layers[i - 1].out;
-            float[] dIn = i == 0 || !needsInputGradient[i] ? null : dOut[i - 1];
+            float[] dIn = !needsInputGradient[i] ? null : i == 0 ? dInput : dOut[i - 1];
             layers[i].backward(in, dOut[i], batch, dIn, weights, grads);
             if (dIn == null && i > 0) {
                 break; // nothing below this layer is trainable
             }
+        }
+        if (needsInputGradient[0]) {
+            frontEnd.backward(dInput, batch, grads);
         }
         for (int v = 0; v < layout.size(); v++) {
             RegularizerSpec r = layout.get(v).regularizer();
@@ -150,8 +194,14 @@ public final class Network {
         }
     }
 
-    /** True when some layer below {@code layer} has trainable variables (constructor only: allocates). */
+    /**
+     * True when some layer below {@code layer}, or an embedding in front of the trunk, has trainable
+     * variables (constructor only: allocates).
+     */
     private boolean hasTrainableBelow(int layer) {
+        if (frontEnd != null && frontEnd.hasEmbeddings()) {
+            return true;
+        }
         for (int i = 0; i < layer; i++) {
             for (int v : layout.ofLayer(i)) {
                 if (layout.get(v).trainable()) {

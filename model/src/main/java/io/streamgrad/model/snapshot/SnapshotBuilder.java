@@ -45,8 +45,9 @@ public final class SnapshotBuilder {
     }
 
     /**
-     * Weights and BN statistics with the counters, without optimizer slots or early-stopping
-     * state: what a consumer that only predicts (or restarts the optimizer) needs.
+     * Weights, BN statistics and the front-end state (vocabularies, normalisation statistics) with
+     * the counters, without optimizer slots or early-stopping state: what a consumer that only
+     * predicts (or restarts the optimizer) needs.
      */
     public static ModelState weightsOnly(ModelState m) {
         float[][] w = new float[m.weights().length][];
@@ -55,7 +56,7 @@ public final class SnapshotBuilder {
             w[v] = m.weights()[v];
             slots[v] = new float[0][];
         }
-        ModelState s = new ModelState(w, slots, new double[0], null);
+        ModelState s = new ModelState(w, slots, new double[0], null, m.frontEnd().copy());
         s.setVersion(m.version());
         s.setIterations(m.iterations());
         s.setExamplesSeen(m.examplesSeen());

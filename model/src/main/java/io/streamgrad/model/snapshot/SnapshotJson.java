@@ -8,6 +8,8 @@ import io.streamgrad.model.spec.OptimizerSpec;
 import io.streamgrad.model.spec.SpecException;
 import io.streamgrad.model.spec.SpecParser;
 import io.streamgrad.model.spec.SpecWriter;
+import io.streamgrad.model.state.FeatureStateJson;
+import io.streamgrad.model.state.FrontEndState;
 import io.streamgrad.model.state.ModelState;
 import io.streamgrad.model.state.ModelStateCodec;
 import io.streamgrad.model.state.StateFormatException;
@@ -21,7 +23,8 @@ import java.util.Base64;
 /**
  * JSON form of a {@link ModelSnapshot} ({@code streamgrad-snapshot/1}): metadata, the model and
  * optimizer specifications in the case schema, the weights in the conformance {@code layers}
- * layout (Keras {@code get_weights()} order, loadable from Python), and, when resumable, the full
+ * layout (Keras {@code get_weights()} order, loadable from Python; a model with a feature
+ * front-end also has {@code features}: vocabularies, statistics, embeddings), and, when resumable, the full
  * binary state ({@link ModelStateCodec}) in base64 under {@code state}.
  */
 public final class SnapshotJson {
@@ -54,9 +57,20 @@ public final class SnapshotJson {
         return o;
     }
 
-    /** The {@code weights} member: per layer, Keras {@code get_weights()} order. */
+    /**
+     * The {@code weights} member: per layer, Keras {@code get_weights()} order; with a front-end
+     * first the {@code features} list ({@link FeatureStateJson}).
+     */
     public static JsonNode weights(ModelSnapshot s) {
-        return StateJson.layers(new VariableLayout(s.model()), s.model().layers().size(), s.state().weights());
+        VariableLayout layout = new VariableLayout(s.model());
+        ObjectNode layers = StateJson.layers(layout, s.model().layers().size(), s.state().weights());
+        if (!s.model().hasFeatures()) {
+            return layers;
+        }
+        ObjectNode o = MAPPER.createObjectNode();
+        o.set("features", FeatureStateJson.write(s.model(), layout, s.state().frontEnd(), s.state().weights()));
+        o.setAll(layers);
+        return o;
     }
 
     public static byte[] toBytes(ModelSnapshot s) {
@@ -120,6 +134,9 @@ public final class SnapshotJson {
                 throw new SpecException("snapshot.state", "is not a valid model state: " + e.getMessage());
             }
             VariableLayout layout = trainer.network().layout();
+            if (!state.frontEnd().fits(model.features())) {
+                throw new SpecException("snapshot.state", "does not match the snapshot's model (feature front-end)");
+            }
             if (state.weights().length != layout.size()) {
                 throw new SpecException("snapshot.state", "does not match the snapshot's model");
             }
@@ -131,7 +148,9 @@ public final class SnapshotJson {
         } else {
             float[][] weights = StateJson.readLayers(trainer.network().layout(), model.layers().size(),
                     n.get("weights"), "snapshot.weights");
-            state = trainer.withWeights(weights);
+            FrontEndState frontEnd = model.hasFeatures() ? FeatureStateJson.read(model, trainer.network().layout(),
+                    n.get("weights").get("features"), "snapshot.weights.features", weights) : null;
+            state = trainer.withWeights(weights, frontEnd);
             state.setVersion(n.path("version").asLong());
             state.setExamplesSeen(n.path("examplesSeen").asLong());
         }

@@ -34,7 +34,10 @@ public final class SnapshotSummary {
         }
         o.put("createdAt", Instant.ofEpochMilli(s.createdAtMillis()).toString());
         o.put("resumable", s.includesOptimizerState());
-        StringBuilder arch = new StringBuilder("input(" + s.model().inputDim() + ")");
+        StringBuilder arch = new StringBuilder(s.model().hasFeatures()
+                ? "features(" + String.join(", ", s.model().features().stream().map(f -> f.name()).toList())
+                        + " -> " + s.model().inputDim() + ")"
+                : "input(" + s.model().inputDim() + ")");
         for (LayerSpec l : s.model().layers()) {
             arch.append(" -> ").append(describe(l));
         }
@@ -56,7 +59,11 @@ public final class SnapshotSummary {
     }
 
     private static void variable(ObjectNode o, Variable var, float[] w) {
-        o.put("layer", var.layer());
+        if (var.feature() >= 0) {
+            o.put("feature", var.feature()); // an embedding matrix of the front-end
+        } else {
+            o.put("layer", var.layer());
+        }
         o.put("name", var.name());
         o.put("size", w.length);
         double sum = 0;

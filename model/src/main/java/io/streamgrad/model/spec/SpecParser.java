@@ -47,7 +47,10 @@ public final class SpecParser {
 
     public static ModelSpec model(JsonNode node, String path) {
         JsonFields f = new JsonFields(node, path);
-        int inputDim = f.requiredInteger("inputDim");
+        List<FeatureSpec> features = f.has("features")
+                ? FeatureParser.features(f.array("features"), f.child("features")) : List.of();
+        int inputDim = features.isEmpty() || f.has("inputDim")
+                ? f.requiredInteger("inputDim") : FeatureSpec.totalWidth(features);
         List<JsonNode> layerNodes = f.array("layers");
         List<LayerSpec> layers = new ArrayList<>(layerNodes.size());
         for (int i = 0; i < layerNodes.size(); i++) {
@@ -55,7 +58,7 @@ public final class SpecParser {
         }
         LossKind loss = LossKind.fromJson(f.child("loss"), f.requiredString("loss"));
         f.rejectUnknown();
-        return build(path, () -> new ModelSpec(inputDim, layers, loss));
+        return build(path, () -> new ModelSpec(inputDim, layers, loss, features));
     }
 
     static LayerSpec layer(JsonNode node, String path) {

@@ -12,7 +12,11 @@ public final class SpecWriter {
 
     public static ObjectNode model(ModelSpec spec) {
         ObjectNode o = NODES.objectNode();
-        o.put("inputDim", spec.inputDim());
+        if (spec.hasFeatures()) {
+            o.set("features", FeatureWriter.features(spec.features()));
+        } else {
+            o.put("inputDim", spec.inputDim());
+        }
         ArrayNode layers = o.putArray("layers");
         for (LayerSpec l : spec.layers()) {
             ObjectNode n = layers.addObject();

@@ -6,7 +6,8 @@ import java.util.Arrays;
  * Everything needed to resume training of one model bit for bit: weights (Keras
  * {@code get_weights()} order, BatchNormalization moving statistics included), optimizer slots
  * and scalars, the optimizer iteration counter, the dropout RNG state, early-stopping progress,
- * and bookkeeping (model version, examples seen, skipped updates, last loss).
+ * and bookkeeping (model version, examples seen, skipped updates, last loss); for a model with a
+ * feature front-end also its vocabularies and normalisation statistics ({@link FrontEndState}).
  * Mutable: the trainer updates it in place. {@link #copy()} is deep.
  */
 public final class ModelState {
@@ -15,6 +16,7 @@ public final class ModelState {
     private final float[][][] slots;
     private final double[] scalars;
     private final EarlyStoppingState earlyStopping;
+    private final FrontEndState frontEnd;
     private long iterations;
     private long version;
     private long examplesSeen;
@@ -23,10 +25,21 @@ public final class ModelState {
     private double lastLoss = Double.NaN;
 
     public ModelState(float[][] weights, float[][][] slots, double[] scalars, EarlyStoppingState earlyStopping) {
+        this(weights, slots, scalars, earlyStopping, null);
+    }
+
+    public ModelState(float[][] weights, float[][][] slots, double[] scalars, EarlyStoppingState earlyStopping,
+                      FrontEndState frontEnd) {
         this.weights = weights;
         this.slots = slots;
         this.scalars = scalars;
         this.earlyStopping = earlyStopping == null ? new EarlyStoppingState() : earlyStopping;
+        this.frontEnd = frontEnd == null ? FrontEndState.none() : frontEnd;
+    }
+
+    /** Vocabularies and normalisation statistics of the feature front-end (empty without one). */
+    public FrontEndState frontEnd() {
+        return frontEnd;
     }
 
     public float[][] weights() {
@@ -119,7 +132,7 @@ public final class ModelState {
         for (int v = 0; v < slots.length; v++) {
             s[v] = deepCopy(slots[v]);
         }
-        ModelState c = new ModelState(deepCopy(weights), s, scalars.clone(), earlyStopping.copy());
+        ModelState c = new ModelState(deepCopy(weights), s, scalars.clone(), earlyStopping.copy(), frontEnd.copy());
         c.iterations = iterations;
         c.version = version;
         c.examplesSeen = examplesSeen;
@@ -135,7 +148,8 @@ public final class ModelState {
                 || skippedUpdates != o.skippedUpdates || rngState != o.rngState
                 || Double.doubleToRawLongBits(lastLoss) != Double.doubleToRawLongBits(o.lastLoss)
                 || !bitEquals(weights, o.weights) || slots.length != o.slots.length
-                || !Arrays.equals(scalars, o.scalars) || !earlyStopping.bitEquals(o.earlyStopping)) {
+                || !Arrays.equals(scalars, o.scalars) || !earlyStopping.bitEquals(o.earlyStopping)
+                || !frontEnd.bitEquals(o.frontEnd)) {
             return false;
         }
         for (int v = 0; v < slots.length; v++) {

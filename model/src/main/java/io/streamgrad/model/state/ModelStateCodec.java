@@ -24,13 +24,18 @@ import java.nio.ByteBuffer;
  *                 long bestEpoch; boolean stopped; long stoppedEpoch;
  *                 int bestCount (-1 = none); per array: float[]
  * </pre>
+ * Format version 2 appends the feature front-end ({@link FrontEndStateCodec}); a state without a
+ * front-end is still written as version 1, byte for byte, so plain models keep their format.
  * Decoding never trusts a size from the input: every array must fit a float budget (the bytes
  * actually present, or the shape the caller expects), so a crafted input cannot exhaust memory.
  * No Java serialization is involved.
  */
 public final class ModelStateCodec {
     public static final int MAGIC = 0x53474D53; // "SGMS"
-    public static final short FORMAT_VERSION = 1;
+    /** The newest format this build writes (for states with a front-end) and reads. */
+    public static final short FORMAT_VERSION = 2;
+    /** The format of states without a front-end. */
+    public static final short FORMAT_VERSION_PLAIN = 1;
     /** Hard cap on one array when the caller gives no budget: 2^28 floats (1 GiB). */
     public static final int MAX_ARRAY = 1 << 28;
 
@@ -48,8 +53,9 @@ public final class ModelStateCodec {
     }
 
     public static void encode(ModelState s, DataOutput out) throws IOException {
+        boolean withFrontEnd = !s.frontEnd().isEmpty();
         out.writeInt(MAGIC);
-        out.writeShort(FORMAT_VERSION);
+        out.writeShort(withFrontEnd ? FORMAT_VERSION : FORMAT_VERSION_PLAIN);
         out.writeLong(s.version());
         out.writeLong(s.iterations());
         out.writeLong(s.examplesSeen());
@@ -89,6 +95,9 @@ public final class ModelStateCodec {
             for (float[] a : es.bestWeights) {
                 writeFloats(out, a, scratch);
             }
+        }
+        if (withFrontEnd) {
+            FrontEndStateCodec.encode(s.frontEnd(), out);
         }
     }
 
@@ -139,9 +148,9 @@ public final class ModelStateCodec {
                 throw new StateFormatException(String.format("not a StreamGrad model state (magic %08x)", magic));
             }
             short format = in.readShort();
-            if (format != FORMAT_VERSION) {
+            if (format != FORMAT_VERSION && format != FORMAT_VERSION_PLAIN) {
                 throw new StateFormatException("unsupported model state format version " + format
-                        + " (this build reads version " + FORMAT_VERSION + ")");
+                        + " (this build reads versions " + FORMAT_VERSION_PLAIN + " to " + FORMAT_VERSION + ")");
             }
             long version = in.readLong();
             long iterations = in.readLong();
@@ -192,7 +201,8 @@ public final class ModelStateCodec {
                 }
             }
             es.restore(epoch, stepsInEpoch, epochSum, wait, best, bestEpoch, stopped, stoppedEpoch, bestWeights);
-            ModelState s = new ModelState(weights, slots, scalars, es);
+            FrontEndState frontEnd = format >= 2 ? FrontEndStateCodec.decode(in, budget) : null;
+            ModelState s = new ModelState(weights, slots, scalars, es, frontEnd);
             s.setVersion(version);
             s.setIterations(iterations);
             s.setExamplesSeen(examples);
@@ -205,7 +215,7 @@ public final class ModelStateCodec {
         }
     }
 
-    private static int count(int n, Budget budget, String what) {
+    static int count(int n, Budget budget, String what) {
         if (n < 0 || n > budget.remaining || n > 1_000_000) {
             throw new StateFormatException("implausible " + what + " " + n + " in model state");
         }
@@ -247,7 +257,7 @@ public final class ModelStateCodec {
     }
 
     /** Floats the decoder may still allocate. */
-    private static final class Budget {
+    static final class Budget {
         long remaining;
 
         Budget(long floats) {

@@ -1,5 +1,6 @@
 package io.streamgrad.model.state;
 
+import io.streamgrad.model.spec.FeatureSpec;
 import io.streamgrad.model.spec.LayerSpec;
 import io.streamgrad.model.spec.ModelSpec;
 import java.util.ArrayList;
@@ -9,15 +10,25 @@ import java.util.List;
 /**
  * The weight arrays a {@link ModelSpec} owns, in Keras {@code get_weights()} order: Dense kernel
  * then bias; BatchNormalization gamma, beta, movingMean, movingVariance (absent ones skipped).
+ * A model with a feature front-end lists its embedding matrices first, in feature order (§12).
  */
 public final class VariableLayout {
     private final List<Variable> variables;
     private final int[][] layerVariables;
+    private final int[] featureVariable;
     private final int trainableCount;
     private final long parameterCount;
 
     public VariableLayout(ModelSpec spec) {
         List<Variable> vars = new ArrayList<>();
+        featureVariable = new int[spec.features().size()];
+        for (int j = 0; j < featureVariable.length; j++) {
+            featureVariable[j] = -1;
+            if (spec.features().get(j) instanceof FeatureSpec.Categorical c && c.embedding() != null) {
+                featureVariable[j] = vars.size();
+                vars.add(Variable.embeddings(j, c.depth(), c.embedding().outputDim(), c.embedding().regularizer()));
+            }
+        }
         layerVariables = new int[spec.layers().size()][];
         int width = spec.inputDim();
         for (int i = 0; i < spec.layers().size(); i++) {
@@ -65,6 +76,11 @@ public final class VariableLayout {
     /** Indices (into {@link #variables()}) of the variables of layer {@code layer}. */
     public int[] ofLayer(int layer) {
         return layerVariables[layer].clone();
+    }
+
+    /** Index of the embedding matrix of feature {@code feature}, or -1 when it has none. */
+    public int ofFeature(int feature) {
+        return featureVariable[feature];
     }
 
     /** Index of the variable {@code name} of layer {@code layer}, or -1. */

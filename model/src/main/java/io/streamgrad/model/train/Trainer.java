@@ -2,12 +2,15 @@ package io.streamgrad.model.train;
 
 import io.streamgrad.model.kernel.FloatKernels;
 import io.streamgrad.model.kernel.KernelProvider;
+import io.streamgrad.model.features.FeatureBatch;
+import io.streamgrad.model.features.FrontEnd;
 import io.streamgrad.model.nn.DropoutMaskSource;
 import io.streamgrad.model.nn.Network;
 import io.streamgrad.model.optim.Optimizer;
 import io.streamgrad.model.spec.EarlyStoppingSpec;
 import io.streamgrad.model.spec.ModelSpec;
 import io.streamgrad.model.spec.OptimizerSpec;
+import io.streamgrad.model.state.FrontEndState;
 import io.streamgrad.model.state.ModelState;
 import io.streamgrad.model.state.Variable;
 import io.streamgrad.model.state.VariableLayout;
@@ -21,8 +24,12 @@ import io.streamgrad.model.util.SplitMix64;
  * live in its {@link ModelState}, so one trainer serves any number of models (e.g. all keys of a
  * Flink subtask). Deterministic: the same state and batch give the same bits. Not thread-safe.
  *
+ * <p>A model with a feature front-end (§12) trains on raw rows ({@link MiniBatch#forModel}): before
+ * the forward pass its vocabularies grow and its online statistics absorb the batch.
+ *
  * <p>A step whose loss, gradients, batch statistics or resulting update are not finite changes nothing but the
- * skipped-update and examples counters: the last finite weights survive a divergence.
+ * skipped-update and examples counters (front-end growth and statistics are undone too): the last
+ * finite weights survive a divergence.
  */
 public final class Trainer {
     private static final FloatKernels KERNELS = KernelProvider.get();
@@ -64,7 +71,8 @@ public final class Trainer {
 
     /**
      * A fresh model: Keras default initializers (Glorot-uniform kernels, zero biases, BN gamma 1,
-     * beta 0, moving mean 0, moving variance 1) drawn from {@code seed}; optimizer slots at their
+     * beta 0, moving mean 0, moving variance 1, embeddings uniform in [-0.05, 0.05]) drawn from
+     * {@code seed}, the front-end state of the specification; optimizer slots at their
      * initial values; the dropout RNG seeded from {@code seed} as well.
      */
     public ModelState newState(long seed) {
@@ -82,6 +90,12 @@ public final class Trainer {
                         w[i] = (float) ((SplitMix64.unitDouble(SplitMix64.mix(rng)) * 2 - 1) * limit);
                     }
                 }
+                case Variable.EMBEDDINGS -> {
+                    for (int i = 0; i < w.length; i++) {
+                        rng = SplitMix64.advance(rng);
+                        w[i] = (float) ((SplitMix64.unitDouble(SplitMix64.mix(rng)) * 2 - 1) * 0.05);
+                    }
+                }
                 case "gamma", "movingVariance" -> java.util.Arrays.fill(w, 1f);
                 default -> { } // bias, beta, movingMean: zeros
             }
@@ -92,8 +106,17 @@ public final class Trainer {
         return state;
     }
 
-    /** A model with the given weights (get_weights order, used as is) and fresh optimizer state. */
+    /**
+     * A model with the given weights (get_weights order, used as is), the specification's initial
+     * front-end state and fresh optimizer state.
+     */
     public ModelState withWeights(float[][] weights) {
+        FrontEnd fe = network.frontEnd();
+        return withWeights(weights, fe == null ? null : fe.initialState());
+    }
+
+    /** A model with the given weights and front-end state (used as is) and fresh optimizer state. */
+    public ModelState withWeights(float[][] weights, FrontEndState frontEnd) {
         VariableLayout layout = network.layout();
         if (weights.length != layout.size()) {
             throw new IllegalArgumentException("expected " + layout.size() + " weight arrays, got " + weights.length);
@@ -114,7 +137,7 @@ public final class Trainer {
         }
         double[] scalars = new double[optimizer.scalarCount()];
         optimizer.initScalars(scalars);
-        return new ModelState(weights, slots, scalars, null);
+        return new ModelState(weights, slots, scalars, null, frontEnd);
     }
 
     /**
@@ -143,8 +166,9 @@ public final class Trainer {
      * shared with {@code state}.
      */
     public ModelState withFreshOptimizer(ModelState state) {
-        ModelState fresh = withWeights(state.weights());
-        ModelState s = new ModelState(fresh.weights(), fresh.slots(), fresh.scalars(), state.earlyStopping());
+        ModelState fresh = withWeights(state.weights(), state.frontEnd());
+        ModelState s = new ModelState(fresh.weights(), fresh.slots(), fresh.scalars(), state.earlyStopping(),
+                state.frontEnd());
         s.setVersion(state.version());
         s.setExamplesSeen(state.examplesSeen());
         s.setSkippedUpdates(state.skippedUpdates());
@@ -166,6 +190,15 @@ public final class Trainer {
         if (b == 0) {
             throw new IllegalArgumentException("empty mini-batch");
         }
+        FrontEnd frontEnd = network.frontEnd();
+        if ((frontEnd != null) != (batch.raw() != null)) {
+            throw new IllegalArgumentException(frontEnd != null
+                    ? "the model has a feature front-end: the batch must carry raw rows (MiniBatch.forModel)"
+                    : "the model takes ready vectors, the batch carries raw rows");
+        }
+        if (frontEnd != null && !state.frontEnd().fits(frontEnd.specs())) {
+            throw new IllegalArgumentException("the state's front-end (vocabularies, statistics) does not fit the model");
+        }
         if (batch.inputDim() != network.inputDim() || batch.outputDim() != network.outputDim()) {
             throw new IllegalArgumentException("batch shape [" + batch.inputDim() + " -> " + batch.outputDim()
                     + "] does not match the model [" + network.inputDim() + " -> " + network.outputDim() + "]");
@@ -177,7 +210,7 @@ public final class Trainer {
         state.setExamplesSeen(state.examplesSeen() + b);
 
         if (state.earlyStopping().stopped()) {
-            network.forward(w, batch.features(), b, false, null);
+            network.forward(w, input(state, batch), b, false, null);
             fillLosses(out, network.dataLoss(batch.targets(), b, false), w, batch);
             out.learningRate = Double.NaN;
             out.gradientNorm = Double.NaN;
@@ -193,9 +226,14 @@ public final class Trainer {
             rngMasks.state = state;
             masks = rngMasks;
         }
-        network.forward(w, batch.features(), b, true, masks);
+        if (frontEnd != null) {
+            frontEnd.remember(state.frontEnd());
+            frontEnd.adapt(state.frontEnd(), batch.raw(), b);
+        }
+        float[] x = input(state, batch);
+        network.forward(w, x, b, true, masks);
         fillLosses(out, network.dataLoss(batch.targets(), b, true), w, batch);
-        network.backward(w, batch.features(), b);
+        network.backward(w, x, b);
         float[][] grads = network.gradients();
         double sq = 0;
         for (float[] g : grads) {
@@ -229,11 +267,20 @@ public final class Trainer {
         }
     }
 
+    /** The trunk input of a batch: its vectors, or its raw rows through the front-end as it is now. */
+    private float[] input(ModelState state, MiniBatch batch) {
+        return batch.raw() == null ? batch.features()
+                : network.encode(state.weights(), state.frontEnd(), batch.raw(), batch.size());
+    }
+
     /**
      * Leaves no trace of a non-finite step but the counters: the dropout draws of this step are
-     * not consumed and lastLoss keeps the last finite loss.
+     * not consumed, front-end growth and statistics are undone, and lastLoss keeps the last finite loss.
      */
-    private static void skip(ModelState state, StepResult out, long rngBefore) {
+    private void skip(ModelState state, StepResult out, long rngBefore) {
+        if (network.frontEnd() != null) {
+            network.frontEnd().rollback(state.frontEnd());
+        }
         state.setRngState(rngBefore);
         state.setSkippedUpdates(state.skippedUpdates() + 1);
         out.learningRate = Double.NaN;
@@ -260,9 +307,18 @@ public final class Trainer {
         System.arraycopy(y, 0, out, 0, batch * network.outputDim());
     }
 
+    /**
+     * Inference-mode outputs for raw rows ({@code [batch][outputDim]}): the front-end in inference
+     * mode (current vocabularies and statistics, no growth, no merging), then the trunk.
+     */
+    public void predict(ModelState state, FeatureBatch raw, int batch, float[] out) {
+        float[] y = network.forward(state.weights(), state.frontEnd(), raw, batch);
+        System.arraycopy(y, 0, out, 0, batch * network.outputDim());
+    }
+
     /** Inference-mode loss of a batch without changing anything. */
     public double evaluate(ModelState state, MiniBatch batch) {
-        network.forward(state.weights(), batch.features(), batch.size(), false, null);
+        network.forward(state.weights(), input(state, batch), batch.size(), false, null);
         return network.dataLoss(batch.targets(), batch.size(), false) + network.penalty(state.weights());
     }
 
