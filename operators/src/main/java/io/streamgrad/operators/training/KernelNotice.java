@@ -26,8 +26,8 @@ public final class KernelNotice {
         if (!name.startsWith("vector") && WARNED.compareAndSet(false, true)) {
             LOG.warn("StreamGrad trains with the '{}' kernels, several times slower than the Vector API kernels, "
                     + "because this JVM lacks the module jdk.incubator.vector. Start the TaskManagers with "
-                    + "'--add-modules jdk.incubator.vector' (Flink setting env.java.opts.all or "
-                    + "env.java.opts.taskmanager).", name);
+                    + "'--add-modules jdk.incubator.vector' (Flink setting env.java.opts.taskmanager; on "
+                    + "env.java.opts.all, append it to the flags Flink's config.yaml already sets there).", name);
         }
     }
 }
