@@ -1,16 +1,14 @@
 package io.streamgrad.jobs.check;
 
 import io.streamgrad.jobs.config.JobConfig;
+import io.streamgrad.jobs.config.Kafka;
 import io.streamgrad.jobs.kafka.KafkaPreflight;
 import java.io.PrintStream;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.apache.flink.annotation.Internal;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.common.errors.ClusterAuthorizationException;
-import org.apache.kafka.common.errors.TopicAuthorizationException;
-import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,35 +47,47 @@ public final class StartChecks {
         broker(cfg, out);
     }
 
-    /** The checks against the broker's settings and its open transactions. */
+    /** The checks against the broker's settings and its open transactions, each skipped when not permitted. */
     static void broker(JobConfig cfg, PrintStream out) {
-        Properties p = KafkaPreflight.adminProperties(cfg);
-        try (Admin admin = Admin.create(p)) {
-            BrokerSettings.checkTransactionTimeout(cfg, admin);
-            BrokerSettings.snapshotTopicWarning(cfg, admin).ifPresent(w -> {
-                LOG.warn(w);
-                out.println("warning: " + w);
-            });
-            if (cfg.kafka().deliveryGuarantee() == io.streamgrad.jobs.config.Kafka.DeliveryGuarantee.EXACTLY_ONCE) {
-                TransactionalIdOwners.check(cfg, admin, out);
+        try (Admin admin = Admin.create(KafkaPreflight.adminProperties(cfg))) {
+            attempt(cfg, "transaction.max.timeout.ms", () -> BrokerSettings.checkTransactionTimeout(cfg, admin));
+            attempt(cfg, "topics.snapshots cleanup.policy", () -> BrokerSettings.snapshotTopicWarning(cfg, admin)
+                    .ifPresent(w -> {
+                        LOG.warn(w);
+                        out.println("warning: " + w);
+                    }));
+            if (cfg.kafka().deliveryGuarantee() == Kafka.DeliveryGuarantee.EXACTLY_ONCE) {
+                attempt(cfg, "kafka.transactionalIdPrefix in use", () -> TransactionalIdOwners.check(cfg, admin, out));
             }
+        }
+    }
+
+    /** A check the broker refuses to answer (permissions, an old broker, a timeout) is skipped with a warning. */
+    private static void attempt(JobConfig cfg, String what, BrokerCheck check) {
+        try {
+            check.run();
         } catch (ExecutionException | TimeoutException e) {
             Throwable c = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            if (c instanceof ClusterAuthorizationException || c instanceof TopicAuthorizationException
-                    || c instanceof TransactionalIdAuthorizationException || c instanceof UnsupportedVersionException
+            if (c instanceof AuthorizationException || c instanceof UnsupportedVersionException
                     || c instanceof TimeoutException || c instanceof org.apache.kafka.common.errors.TimeoutException) {
-                LOG.warn("Kafka at {}: some start-time checks skipped ({})", cfg.kafka().bootstrapServers(), c.toString());
+                LOG.warn("Kafka at {}: start-time check of {} skipped ({})", cfg.kafka().bootstrapServers(), what, c.toString());
                 return;
             }
-            throw new IllegalStateException("Kafka at " + cfg.kafka().bootstrapServers() + ": start-time checks failed: "
-                    + c.getMessage(), c);
+            throw new IllegalStateException("Kafka at " + cfg.kafka().bootstrapServers() + ": checking " + what
+                    + " failed: " + c.getMessage(), c);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted during start-time checks", e);
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
-            throw new IllegalStateException("Kafka at " + cfg.kafka().bootstrapServers() + ": " + e.getMessage(), e);
+            throw new IllegalStateException("Kafka at " + cfg.kafka().bootstrapServers() + ": checking " + what
+                    + " failed: " + e.getMessage(), e);
         }
+    }
+
+    @FunctionalInterface
+    private interface BrokerCheck {
+        void run() throws Exception;
     }
 }
