@@ -26,29 +26,38 @@ public final class StartChecks {
 
     private StartChecks() {}
 
-    /**
-     * The checks that need no broker ({@code --validate} makes them too).
-     *
-     * @param trainsInThisJvm whether this JVM trains the models (a local run), so its heap is the one to check
-     */
-    public static void offline(JobConfig cfg, boolean trainsInThisJvm) {
-        if (trainsInThisJvm) {
+    /** Where the checks run, which decides what they can tell. */
+    public enum Where {
+        /** In the JVM that trains (a local run): its heap is the one to check. */
+        LOCAL,
+        /** In a client that submits the job to a cluster. */
+        CLIENT,
+        /**
+         * In the JobManager (application mode). After a JobManager failover {@code main} runs again while the
+         * previous attempt's tasks may still commit, so a prefix in use proves nothing there and is not checked.
+         */
+        JOB_MANAGER
+    }
+
+    /** The checks that need no broker ({@code --validate} makes them too). */
+    public static void offline(JobConfig cfg, Where where) {
+        if (where == Where.LOCAL) {
             ModelFootprint.checkHeap(cfg, Runtime.getRuntime().maxMemory());
         }
         ModelFootprint.checkRecordSizes(cfg);
     }
 
     /** All checks; {@code out} gets warnings and notes. */
-    public static void run(JobConfig cfg, PrintStream out, boolean trainsInThisJvm) {
-        offline(cfg, trainsInThisJvm);
+    public static void run(JobConfig cfg, PrintStream out, Where where) {
+        offline(cfg, where);
         if (!KafkaPreflight.check(cfg)) {
             return; // the broker did not answer (already warned); Flink's clients keep retrying
         }
-        broker(cfg, out);
+        broker(cfg, out, where != Where.JOB_MANAGER);
     }
 
     /** The checks against the broker's settings and its open transactions, each skipped when not permitted. */
-    static void broker(JobConfig cfg, PrintStream out) {
+    static void broker(JobConfig cfg, PrintStream out, boolean prefixInUse) {
         try (Admin admin = Admin.create(KafkaPreflight.adminProperties(cfg))) {
             attempt(cfg, "transaction.max.timeout.ms", () -> BrokerSettings.checkTransactionTimeout(cfg, admin));
             attempt(cfg, "topics.snapshots cleanup.policy", () -> BrokerSettings.snapshotTopicWarning(cfg, admin)
@@ -56,7 +65,7 @@ public final class StartChecks {
                         LOG.warn(w);
                         out.println("warning: " + w);
                     }));
-            if (cfg.kafka().deliveryGuarantee() == Kafka.DeliveryGuarantee.EXACTLY_ONCE) {
+            if (prefixInUse && cfg.kafka().deliveryGuarantee() == Kafka.DeliveryGuarantee.EXACTLY_ONCE) {
                 attempt(cfg, "kafka.transactionalIdPrefix in use", () -> TransactionalIdOwners.check(cfg, admin, out));
             }
         }

@@ -59,9 +59,10 @@ final class RunCommand extends CliCommand {
     @Override
     int run(PrintStream out, PrintStream err) throws Exception {
         JobConfig cfg = job.load();
-        boolean local = target == null || target.jobManager == null;
+        StartChecks.Where where = target == null || target.jobManager == null ? StartChecks.Where.LOCAL
+                : StartChecks.Where.CLIENT;
         if (job.validateOnly()) {
-            StartChecks.offline(cfg, local); // model vs heap and max.request.size, no broker needed
+            StartChecks.offline(cfg, where); // model vs heap and max.request.size, no broker needed
             out.println("configuration OK");
             out.println(cfg.describe());
             return 0;
@@ -77,7 +78,7 @@ final class RunCommand extends CliCommand {
             env = LocalFlink.environment(cfg.parallelism(), ui, LocalFailFast.configuration());
             ui.ifPresent(u -> out.println("Flink web UI: " + u.url()));
         }
-        StartChecks.run(cfg, err, local); // fails naming the setting, or warns on err
+        StartChecks.run(cfg, err, where); // fails naming the setting, or warns on err
         OnlineTrainingJob.build(env, cfg, WarmStarts.load(cfg));
         out.println("starting " + cfg.jobName() + " with the " + KernelProvider.get().name() + " kernels (Ctrl-C to stop)");
         env.execute(cfg.jobName());

@@ -67,13 +67,13 @@ class StartChecksTest {
 
     @Test
     void aWellConfiguredJobPassesQuietly() {
-        StartChecks.run(cfg(kafka.bootstrapServers()), out, true);
+        StartChecks.run(cfg(kafka.bootstrapServers()), out, StartChecks.Where.LOCAL);
         assertThat(printed()).isEmpty();
     }
 
     @Test
     void aMissingInputTopicFailsNamingTopicsInputAndTheBroker() {
-        assertThatThrownBy(() -> StartChecks.run(cfg(kafka.bootstrapServers(), "topics.input=no-such-topic"), out, true))
+        assertThatThrownBy(() -> StartChecks.run(cfg(kafka.bootstrapServers(), "topics.input=no-such-topic"), out, StartChecks.Where.LOCAL))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("topics.input: topic 'no-such-topic' does not exist on " + kafka.bootstrapServers());
     }
@@ -83,18 +83,18 @@ class StartChecksTest {
         try (EmbeddedKafkaBroker strict = EmbeddedKafkaBroker.start(0, Map.of("transaction.max.timeout.ms", "60000"))) {
             strict.createTopic("in", 1, false);
             JobConfig c = cfg(strict.bootstrapServers(), "kafka.transactionTimeoutMs=900000");
-            assertThatThrownBy(() -> StartChecks.run(c, out, true)).isInstanceOf(ConfigException.class)
+            assertThatThrownBy(() -> StartChecks.run(c, out, StartChecks.Where.LOCAL)).isInstanceOf(ConfigException.class)
                     .hasMessageStartingWith("kafka.transactionTimeoutMs: is 900000 ms")
                     .hasMessageContaining("transaction.max.timeout.ms=60000");
             // within the limit, or without transactions, the same broker is fine
-            StartChecks.run(cfg(strict.bootstrapServers(), "kafka.transactionTimeoutMs=60000"), out, true);
-            StartChecks.run(cfg(strict.bootstrapServers(), "kafka.deliveryGuarantee=at-least-once"), out, true);
+            StartChecks.run(cfg(strict.bootstrapServers(), "kafka.transactionTimeoutMs=60000"), out, StartChecks.Where.LOCAL);
+            StartChecks.run(cfg(strict.bootstrapServers(), "kafka.deliveryGuarantee=at-least-once"), out, StartChecks.Where.LOCAL);
         }
     }
 
     @Test
     void aSnapshotTopicWithoutCompactionIsOneWarningNotAFailure() {
-        StartChecks.run(cfg(kafka.bootstrapServers(), "topics.snapshots=snapshots-plain"), out, true);
+        StartChecks.run(cfg(kafka.bootstrapServers(), "topics.snapshots=snapshots-plain"), out, StartChecks.Where.LOCAL);
         assertThat(printed().lines().toList()).containsExactly("warning: topics.snapshots: topic 'snapshots-plain' has "
                 + "cleanup.policy=delete, not compact: retention deletes models' latest snapshots, so warm starts may "
                 + "find none (set cleanup.policy=compact)");
@@ -121,11 +121,14 @@ class StartChecksTest {
         try {
             Thread.sleep(1000);
             assertThatThrownBy(() -> StartChecks.run(cfg(kafka.bootstrapServers(), "kafka.transactionalIdPrefix=shared"),
-                    out, true)).isInstanceOf(ConfigException.class)
+                    out, StartChecks.Where.LOCAL)).isInstanceOf(ConfigException.class)
                     .hasMessageStartingWith("kafka.transactionalIdPrefix: 'shared' is in use by another running job on "
                             + kafka.bootstrapServers());
+            // in the JobManager, main() runs again after a failover while the previous attempt may still commit
+            StartChecks.run(cfg(kafka.bootstrapServers(), "kafka.transactionalIdPrefix=shared"), out,
+                    StartChecks.Where.JOB_MANAGER);
             // a prefix that merely starts the same is another job's business
-            StartChecks.run(cfg(kafka.bootstrapServers(), "kafka.transactionalIdPrefix=share"), out, true);
+            StartChecks.run(cfg(kafka.bootstrapServers(), "kafka.transactionalIdPrefix=share"), out, StartChecks.Where.LOCAL);
         } finally {
             running.set(false);
             other.join();
@@ -142,7 +145,7 @@ class StartChecksTest {
             crashed.send(new ProducerRecord<>("in", "k", "v")).get();
             assertThat(TransactionalIdOwners.openTransactions(kafka.admin(), "restarted")).hasSize(1);
             assertThatCode(() -> StartChecks.run(cfg(kafka.bootstrapServers(), "kafka.transactionalIdPrefix=restarted"),
-                    out, true)).doesNotThrowAnyException();
+                    out, StartChecks.Where.LOCAL)).doesNotThrowAnyException();
             assertThat(printed()).contains("watching them for 3 s");
         }
     }
