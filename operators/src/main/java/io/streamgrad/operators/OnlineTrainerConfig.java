@@ -39,6 +39,7 @@ public final class OnlineTrainerConfig implements Serializable {
     private final TrainerSpecs specs;
     private final int batchSize;
     private final long maxBatchDelayMillis;
+    private final EndOfInput endOfInput;
     private final int metricsEverySteps;
     private final long snapshotEverySteps;
     private final long snapshotIntervalMillis;
@@ -55,6 +56,7 @@ public final class OnlineTrainerConfig implements Serializable {
         this.specs = specs;
         this.batchSize = b.batchSize;
         this.maxBatchDelayMillis = b.maxBatchDelay == null ? 0 : b.maxBatchDelay.toMillis();
+        this.endOfInput = b.endOfInput;
         this.metricsEverySteps = b.metricsEverySteps;
         this.snapshotEverySteps = b.snapshotEverySteps;
         this.snapshotIntervalMillis = b.snapshotInterval == null ? 0 : b.snapshotInterval.toMillis();
@@ -139,6 +141,10 @@ public final class OnlineTrainerConfig implements Serializable {
         return snapshotAtEndOfInput;
     }
 
+    public EndOfInput endOfInput() {
+        return endOfInput;
+    }
+
     public boolean includeOptimizerState() {
         return includeOptimizerState;
     }
@@ -206,10 +212,11 @@ public final class OnlineTrainerConfig implements Serializable {
         private String optimizer;
         private String earlyStopping;
         private int batchSize = TrainerOption.BATCH_SIZE.defaultValue();
-        private Duration maxBatchDelay = millisOrNull(TrainerOption.MAX_BATCH_DELAY_MS.defaultValue());
+        private Duration maxBatchDelay = OptionDurations.millisOrNull(TrainerOption.MAX_BATCH_DELAY_MS.defaultValue());
+        private EndOfInput endOfInput = TrainerOption.END_OF_INPUT.defaultValue();
         private int metricsEverySteps = TrainerOption.METRICS_EVERY_STEPS.defaultValue();
         private long snapshotEverySteps = TrainerOption.SNAPSHOT_EVERY_STEPS.defaultValue();
-        private Duration snapshotInterval = millisOrNull(TrainerOption.SNAPSHOT_INTERVAL_MS.defaultValue());
+        private Duration snapshotInterval = OptionDurations.millisOrNull(TrainerOption.SNAPSHOT_INTERVAL_MS.defaultValue());
         private boolean snapshotOnEarlyStop = TrainerOption.SNAPSHOT_ON_EARLY_STOP.defaultValue();
         private boolean snapshotAtEndOfInput = TrainerOption.SNAPSHOT_AT_END_OF_INPUT.defaultValue();
         private boolean includeOptimizerState = TrainerOption.INCLUDE_OPTIMIZER_STATE.defaultValue();
@@ -266,7 +273,7 @@ public final class OnlineTrainerConfig implements Serializable {
 
         /** Flush a partial batch this many ms after its first row; 0 = never (the job YAML's form). */
         public Builder maxBatchDelayMs(long millis) {
-            this.maxBatchDelay = millisOrNull(TrainerOption.MAX_BATCH_DELAY_MS.check(millis));
+            this.maxBatchDelay = OptionDurations.millisOrNull(TrainerOption.MAX_BATCH_DELAY_MS.check(millis));
             return this;
         }
 
@@ -295,7 +302,7 @@ public final class OnlineTrainerConfig implements Serializable {
 
         /** Processing-time snapshot period per key in ms; 0 = off (the job YAML's form). */
         public Builder snapshotIntervalMs(long millis) {
-            this.snapshotInterval = millisOrNull(TrainerOption.SNAPSHOT_INTERVAL_MS.check(millis));
+            this.snapshotInterval = OptionDurations.millisOrNull(TrainerOption.SNAPSHOT_INTERVAL_MS.check(millis));
             return this;
         }
 
@@ -306,6 +313,11 @@ public final class OnlineTrainerConfig implements Serializable {
 
         public Builder snapshotAtEndOfInput(boolean on) {
             this.snapshotAtEndOfInput = on;
+            return this;
+        }
+
+        public Builder endOfInput(EndOfInput e) {
+            this.endOfInput = TrainerOption.END_OF_INPUT.check(e);
             return this;
         }
 
@@ -371,10 +383,10 @@ public final class OnlineTrainerConfig implements Serializable {
                 throw new IllegalArgumentException("batchSize: a model with BatchNormalization needs batchSize >= 2"
                         + " (a 1-row batch has zero variance), got " + batchSize);
             }
-            positive("maxBatchDelay", maxBatchDelay);
+            OptionDurations.positive("maxBatchDelay", maxBatchDelay);
             TrainerOption.METRICS_EVERY_STEPS.check(metricsEverySteps);
             TrainerOption.SNAPSHOT_EVERY_STEPS.check(snapshotEverySteps);
-            positive("snapshotInterval", snapshotInterval);
+            OptionDurations.positive("snapshotInterval", snapshotInterval);
             TrainerOption.MAX_CACHED_MODELS.check(maxCachedModels);
             Trainer trainer = new Trainer(m, specs.optimizer(), specs.earlyStopping());
             byte[] def = defaultWarmStart == null ? null : WarmStartStates.normalize("defaultWarmStart", trainer, defaultWarmStart);
@@ -383,16 +395,6 @@ public final class OnlineTrainerConfig implements Serializable {
                 per.put(e.getKey(), WarmStartStates.normalize("warmStart[" + e.getKey() + "]", trainer, e.getValue()));
             }
             return new OnlineTrainerConfig(this, specs, def, per);
-        }
-
-        private static void positive(String field, Duration d) {
-            if (d != null && (d.isNegative() || d.isZero())) {
-                throw new IllegalArgumentException(field + ": must be positive, got " + d);
-            }
-        }
-
-        private static Duration millisOrNull(long millis) {
-            return millis > 0 ? Duration.ofMillis(millis) : null;
         }
     }
 }

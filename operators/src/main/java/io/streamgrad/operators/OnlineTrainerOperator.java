@@ -198,12 +198,7 @@ public class OnlineTrainerOperator extends AbstractStreamOperator<LossMetric>
         KeyProgress p = e.progress;
         long eventTime = p.pendingMaxEventTime;
         MiniBatch batch = batches.take(p);
-        if (p.batchTimer != KeyProgress.NO_TIMER) {
-            if (p.batchTimer != p.intervalTimer) { // same timestamp, same namespace: one timer serves both
-                timers.deleteProcessingTimeTimer(VoidNamespace.INSTANCE, p.batchTimer);
-            }
-            p.batchTimer = KeyProgress.NO_TIMER;
-        }
+        cancelBatchTimer(p);
         e.markDirty();
         trainer.step(e.model, batch, result);
         metrics.onStep(result);
@@ -213,6 +208,15 @@ public class OnlineTrainerOperator extends AbstractStreamOperator<LossMetric>
         SnapshotTrigger trigger = snapshotPolicy.afterStep(result, e.model.version());
         if (trigger != null) {
             emitSnapshot(e, trigger);
+        }
+    }
+
+    private void cancelBatchTimer(KeyProgress p) {
+        if (p.batchTimer != KeyProgress.NO_TIMER) {
+            if (p.batchTimer != p.intervalTimer) { // same timestamp, same namespace: one timer serves both
+                timers.deleteProcessingTimeTimer(VoidNamespace.INSTANCE, p.batchTimer);
+            }
+            p.batchTimer = KeyProgress.NO_TIMER;
         }
     }
 
@@ -255,6 +259,12 @@ public class OnlineTrainerOperator extends AbstractStreamOperator<LossMetric>
             KeyProgress p = e.progress;
             if (batches.holdsSingleRow(p)) {
                 deadLetter(key, BatchBuffer.HELD_ROW_LEFT_OVER, batches.dropHeldRow(key, p));
+                e.markDirty();
+            } else if (p.pendingRows > 0 && config.endOfInput() == EndOfInput.DROP) {
+                for (String row : batches.dropPending(key, p)) { // full batches only, but never silently
+                    deadLetter(key, BatchBuffer.PARTIAL_BATCH_DROPPED, row);
+                }
+                cancelBatchTimer(p);
                 e.markDirty();
             } else if (p.pendingRows > 0) {
                 train(e);

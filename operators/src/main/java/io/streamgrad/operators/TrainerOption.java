@@ -27,8 +27,13 @@ public record TrainerOption<T>(String name, String yamlPath, T defaultValue, Str
             "rows per mini-batch; a batch is trained as soon as it is full", atLeast(1), OnlineTrainerConfig::batchSize);
     public static final TrainerOption<Long> MAX_BATCH_DELAY_MS = new TrainerOption<>("maxBatchDelay",
             "training.maxBatchDelayMs", 1_000L,
-            "ms of processing time after a key's first buffered row after which a partial batch is trained (0 = never)",
+            "ms of processing time after a key's first buffered row after which a partial batch is trained (0 = only "
+                    + "full batches while the input lasts; see endOfInput for the rows left at its end)",
             atLeast(0L), OnlineTrainerConfig::maxBatchDelayMillis);
+    public static final TrainerOption<EndOfInput> END_OF_INPUT = new TrainerOption<>("endOfInput",
+            "training.endOfInput", EndOfInput.TRAIN,
+            "a key's partial batch when a bounded input ends: train (one smaller step) or drop (its rows become dead letters)",
+            v -> v == null ? "must be train or drop" : null, OnlineTrainerConfig::endOfInput);
     public static final TrainerOption<Integer> METRICS_EVERY_STEPS = new TrainerOption<>("metricsEverySteps",
             "training.metricsEverySteps", 1, "one loss metric per step, or one aggregated over this many steps",
             atLeast(1), OnlineTrainerConfig::metricsEverySteps);
@@ -56,7 +61,8 @@ public record TrainerOption<T>(String name, String yamlPath, T defaultValue, Str
             atLeast(1), OnlineTrainerConfig::maxCachedModels);
 
     /** Every option, in documentation order. */
-    public static final List<TrainerOption<?>> ALL = List.of(BATCH_SIZE, MAX_BATCH_DELAY_MS, METRICS_EVERY_STEPS, SEED,
+    public static final List<TrainerOption<?>> ALL = List.of(BATCH_SIZE, MAX_BATCH_DELAY_MS, END_OF_INPUT,
+            METRICS_EVERY_STEPS, SEED,
             SNAPSHOT_EVERY_STEPS, SNAPSHOT_INTERVAL_MS, SNAPSHOT_ON_EARLY_STOP, INCLUDE_OPTIMIZER_STATE,
             SNAPSHOT_AT_END_OF_INPUT, MAX_CACHED_MODELS);
 

@@ -1,6 +1,7 @@
 package io.streamgrad.jobs.cli;
 
 import io.streamgrad.jobs.config.ConfigException;
+import io.streamgrad.jobs.local.FatalErrors;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
@@ -37,7 +38,10 @@ final class FailureHandlers {
             err.println("configuration error: " + e.getMessage());
             return USAGE;
         }
-        err.println("error: " + oneLine(e));
+        // a local TaskManager's fatal error never reaches the job's failure, which then only says it shut down
+        String fatal = FatalErrors.first().map(f -> "; a local TaskManager stopped after a fatal error: " + oneLine(f))
+                .orElse("");
+        err.println("error: " + oneLine(e) + fatal);
         return FAILURE;
     }
 

@@ -3,9 +3,10 @@ package io.streamgrad.jobs.cli;
 import io.streamgrad.jobs.OnlineTrainingJob;
 import io.streamgrad.jobs.WarmStarts;
 import io.streamgrad.jobs.config.JobConfig;
-import io.streamgrad.jobs.kafka.KafkaPreflight;
+import io.streamgrad.jobs.check.StartChecks;
 import java.io.PrintStream;
 import org.apache.flink.annotation.PublicEvolving;
+import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -46,12 +47,15 @@ public final class FlinkJobCommand {
     private void submit(PrintStream out) throws Exception {
         JobConfig cfg = job.load();
         if (job.validateOnly()) {
+            StartChecks.offline(cfg, StartChecks.Where.CLIENT); // the heap that trains is the TaskManagers', not this client's
             out.println("configuration OK");
             out.println(cfg.describe());
             return;
         }
-        KafkaPreflight.check(cfg); // wrong credentials fail the submission, not a restarting job
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        // operator mistakes fail the submission, not a restarting job
+        StartChecks.run(cfg, System.err, "embedded".equals(env.getConfiguration().get(DeploymentOptions.TARGET))
+                ? StartChecks.Where.JOB_MANAGER : StartChecks.Where.CLIENT);
         OnlineTrainingJob.build(env, cfg, WarmStarts.load(cfg));
         env.execute(cfg.jobName());
     }

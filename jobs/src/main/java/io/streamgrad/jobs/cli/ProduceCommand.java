@@ -12,8 +12,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -27,9 +31,12 @@ import picocli.CommandLine.Parameters;
                 "",
                 "Sends one Kafka record per non-empty line of FILE (\"-\" = standard input), unchanged, so the job "
                         + "parses it with its input configuration (JSON lines or CSV)."},
-        footer = "%nProgress (records sent, records/s) is shown on stderr once per second.")
+        footer = {"%nProgress (records acknowledged by Kafka, records/s) is shown on stderr once per second.",
+                "The broker is asked for its metadata first: an unreachable one fails within "
+                        + ProduceCommand.REACH_SECONDS + " s, naming it."})
 final class ProduceCommand extends CliCommand {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    static final int REACH_SECONDS = 10;
 
     @Parameters(index = "0", paramLabel = "FILE", description = "CSV or JSON-lines file, - for standard input")
     private String file;
@@ -80,6 +87,8 @@ final class ProduceCommand extends CliCommand {
         p.putIfAbsent("linger.ms", "20");
         p.putIfAbsent("enable.idempotence", "true");
         p.putIfAbsent("acks", "all");
+        p.putIfAbsent("max.block.ms", "15000"); // a missing topic (no auto-creation) fails in 15 s, not 60
+        checkReachable(p);
 
         AtomicLong sent = new AtomicLong();
         AtomicLong acked = new AtomicLong();
@@ -103,7 +112,7 @@ final class ProduceCommand extends CliCommand {
                     continue;
                 }
                 if (failure.get() != null) {
-                    throw failure.get();
+                    throw sendFailure(failure.get(), acked.get());
                 }
                 String key = fixedKey;
                 if (keyField != null) {
@@ -135,15 +144,16 @@ final class ProduceCommand extends CliCommand {
                 }
                 long now = System.nanoTime();
                 if (!quiet && now - lastReport >= 1_000_000_000L) {
-                    err.printf("\rsent %,d records (%,.0f records/s)   ", n, (n - lastCount) * 1e9 / (now - lastReport));
+                    long a = acked.get(); // only what Kafka acknowledged counts as sent
+                    err.printf("\r%,d records acknowledged (%,.0f records/s)   ", a, (a - lastCount) * 1e9 / (now - lastReport));
                     lastReport = now;
-                    lastCount = n;
+                    lastCount = a;
                 }
             }
             producer.flush();
         }
         if (failure.get() != null) {
-            throw failure.get();
+            throw sendFailure(failure.get(), acked.get());
         }
         double secs = (System.nanoTime() - start) / 1e9;
         if (!quiet) {
@@ -151,6 +161,31 @@ final class ProduceCommand extends CliCommand {
         }
         out.printf("sent %,d records to %s in %.1f s (%,.0f records/s)%n", acked.get(), topic, secs, acked.get() / Math.max(secs, 1e-3));
         return 0;
+    }
+
+    /** Fails within {@link #REACH_SECONDS} when no broker at {@code --bootstrap} answers, before anything is sent. */
+    private void checkReachable(Properties producer) throws InterruptedException {
+        Properties p = new Properties();
+        p.putAll(producer);
+        p.keySet().removeAll(List.of("linger.ms", "enable.idempotence", "acks", "max.block.ms"));
+        p.put("request.timeout.ms", Integer.toString(REACH_SECONDS * 1000));
+        p.put("default.api.timeout.ms", Integer.toString(REACH_SECONDS * 1000));
+        p.put("client.id", "streamgrad-produce-check");
+        try (Admin admin = Admin.create(p)) {
+            admin.describeCluster().nodes().get(REACH_SECONDS + 2, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable c = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            String why = c instanceof TimeoutException || c instanceof org.apache.kafka.common.errors.TimeoutException
+                    ? "did not answer within " + REACH_SECONDS + " s" : "refused the connection: " + c.getMessage();
+            throw new IllegalStateException("Kafka at " + bootstrap + " (--bootstrap) " + why + "; nothing was sent", c);
+        } catch (org.apache.kafka.common.KafkaException e) {
+            throw new IllegalStateException("Kafka at " + bootstrap + " (--bootstrap): " + e.getMessage(), e);
+        }
+    }
+
+    private IllegalStateException sendFailure(Exception cause, long acknowledged) {
+        return new IllegalStateException("Kafka at " + bootstrap + " (--bootstrap) refused records for topic " + topic
+                + " (" + acknowledged + " records were acknowledged before): " + cause.getMessage(), cause);
     }
 
     /** CSV splitting shared with the parser. */

@@ -3,14 +3,14 @@ package io.streamgrad.jobs.cli;
 import io.streamgrad.jobs.OnlineTrainingJob;
 import io.streamgrad.jobs.WarmStarts;
 import io.streamgrad.jobs.config.JobConfig;
-import io.streamgrad.jobs.kafka.KafkaPreflight;
+import io.streamgrad.jobs.check.StartChecks;
+import io.streamgrad.jobs.local.LocalFailFast;
 import io.streamgrad.jobs.local.LocalFlink;
 import io.streamgrad.jobs.local.WebUi;
 import io.streamgrad.model.kernel.KernelProvider;
 import java.io.File;
 import java.io.PrintStream;
 import java.util.Optional;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -25,7 +25,12 @@ import picocli.CommandLine.Option;
                         + "metrics, snapshots and dead letters. FILE is YAML (see examples/*.yaml; also "
                         + "classpath:examples/regression.yaml). Kafka may be local or a cluster's "
                         + "(kafka.bootstrapServers, security settings under kafka.properties)."},
-        footer = "%nExit code 2 on an invalid configuration; the message names the field.")
+        footer = {"%nChecked before the job starts (the message names the setting): the input topic exists, the brokers' "
+                + "transaction.max.timeout.ms allows kafka.transactionTimeoutMs, no other running job uses "
+                + "kafka.transactionalIdPrefix, one model fits the heap and a snapshot max.request.size (these two also "
+                + "with --validate); a snapshot topic without compaction is a warning.",
+                "Exit code 2 on an invalid configuration or a failed check; 1 when the job fails (a local job fails "
+                + "after " + LocalFailFast.RESTART_ATTEMPTS + " quick restarts, with its cause on one line)."})
 final class RunCommand extends CliCommand {
     @Mixin
     private JobOptions job;
@@ -54,7 +59,10 @@ final class RunCommand extends CliCommand {
     @Override
     int run(PrintStream out, PrintStream err) throws Exception {
         JobConfig cfg = job.load();
+        StartChecks.Where where = target == null || target.jobManager == null ? StartChecks.Where.LOCAL
+                : StartChecks.Where.CLIENT;
         if (job.validateOnly()) {
+            StartChecks.offline(cfg, where); // model vs heap and max.request.size, no broker needed
             out.println("configuration OK");
             out.println(cfg.describe());
             return 0;
@@ -67,10 +75,10 @@ final class RunCommand extends CliCommand {
         } else {
             Optional<WebUi> ui = target == null || target.webUi == null ? Optional.empty()
                     : Optional.of(new WebUi(webUiAddress, target.webUi).resolved());
-            env = LocalFlink.environment(cfg.parallelism(), ui, new Configuration());
+            env = LocalFlink.environment(cfg.parallelism(), ui, LocalFailFast.configuration());
             ui.ifPresent(u -> out.println("Flink web UI: " + u.url()));
         }
-        KafkaPreflight.check(cfg);
+        StartChecks.run(cfg, err, where); // fails naming the setting, or warns on err
         OnlineTrainingJob.build(env, cfg, WarmStarts.load(cfg));
         out.println("starting " + cfg.jobName() + " with the " + KernelProvider.get().name() + " kernels (Ctrl-C to stop)");
         env.execute(cfg.jobName());

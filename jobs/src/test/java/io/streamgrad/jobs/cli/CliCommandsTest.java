@@ -37,6 +37,20 @@ class CliCommandsTest {
         assertThat(err.toString()).contains("model.layers[1].activation");
     }
 
+    @Test
+    void validateChecksTheModelAgainstTheHeapAndMaxRequestSizeWithoutABroker() {
+        // ~410M weights (Adam: ~4.9 GB of state) used to pass --validate and die later with an OutOfMemoryError
+        String huge = "model.layers=[{type: dense, units: 20000}, {type: dense, units: 20500}, {type: dense, units: 1}]";
+        assertThat(cli("run", "--config", "classpath:examples/regression.yaml", "--set", huge, "--validate")).isEqualTo(2);
+        assertThat(err.toString()).contains("configuration error: model: one model's state", "maximum heap of");
+        // 4 -> 300 -> 300 -> 1 fits the heap, but a snapshot with its Adam state does not fit 1 MiB
+        String big = "model.layers=[{type: dense, units: 300}, {type: dense, units: 300}, {type: dense, units: 1}]";
+        assertThat(cli("run", "--config", "classpath:examples/regression.yaml", "--set", big, "--validate")).isEqualTo(2);
+        assertThat(err.toString()).contains("configuration error: kafka.properties.max.request.size: is 1048576 bytes");
+        assertThat(cli("run", "--config", "classpath:examples/regression.yaml", "--set", big, "--set",
+                "kafka.properties.max.request.size=8000000", "--validate")).as(err.toString()).isZero();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"run", "demo", "produce", "inspect", "replay"})
     void helpEverywhere(String command) {

@@ -70,6 +70,15 @@ public class JobConfigTest {
     }
 
     @Test
+    void endOfInputIsTrainOrDropAndReachesTheOperator() {
+        assertThat(parse().training().endOfInput()).isEqualTo(io.streamgrad.operators.EndOfInput.TRAIN);
+        JobConfig c = parse("training.endOfInput=drop");
+        assertThat(c.trainerBuilder().build().endOfInput()).isEqualTo(io.streamgrad.operators.EndOfInput.DROP);
+        assertThatThrownBy(() -> parse("training.endOfInput=sometimes")).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("training.endOfInput");
+    }
+
+    @Test
     void overridesAcceptJsonPointers() {
         JobConfig c = parse("/training/batchSize=16", "/model/layers/0/units=8", "/kafka/properties/ssl.truststore.type=PKCS12",
                 "/input/label/classes=[a, b, c]", "/earlyStopping={patience: 2}");

@@ -3,7 +3,9 @@ package io.streamgrad.operators.training;
 import io.streamgrad.model.train.MiniBatch;
 import io.streamgrad.operators.Example;
 import io.streamgrad.operators.state.KeyProgress;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.flink.annotation.Internal;
 
 /**
@@ -11,13 +13,18 @@ import org.apache.flink.annotation.Internal;
  *
  * <p>BatchNormalization models never train a 1-row batch: one row has zero batch variance, so it
  * would be normalised to beta and record a zero moving variance. Such a row is held until more
- * arrive, and one still held at end of input becomes a dead letter rather than vanish.
+ * arrive, and one still held at end of input becomes a dead letter rather than vanish. So do the rows of a
+ * partial batch at end of input when {@code endOfInput: drop} asks for full batches only.
  */
 @Internal
 public final class BatchBuffer {
     /** Dead-letter reason of a single BN row still held at end of input. */
     public static final String HELD_ROW_LEFT_OVER = "batchNormalization: a 1-row batch cannot be trained "
             + "(zero batch variance); the held row is left over at end of input";
+
+    /** Dead-letter reason of a row of a partial batch dropped at end of input ({@code endOfInput: drop}). */
+    public static final String PARTIAL_BATCH_DROPPED = "training.endOfInput is drop: the row belongs to a partial "
+            + "batch (fewer rows than training.batchSize) left at end of input, which is not trained";
 
     private final int inputDim;
     private final int outputDim;
@@ -65,10 +72,18 @@ public final class BatchBuffer {
 
     /** The held row as JSON-like text for its dead letter; clears it. */
     public String dropHeldRow(String key, KeyProgress p) {
-        String text = "{\"modelKey\":\"" + key + "\",\"features\":"
-                + Arrays.toString(Arrays.copyOf(p.pendingX, inputDim)) + ",\"target\":"
-                + Arrays.toString(Arrays.copyOf(p.pendingY, outputDim)) + "}";
+        return dropPending(key, p).get(0);
+    }
+
+    /** Every pending row as JSON-like text for its dead letter, in arrival order; clears them. */
+    public List<String> dropPending(String key, KeyProgress p) {
+        List<String> rows = new ArrayList<>(p.pendingRows);
+        for (int r = 0; r < p.pendingRows; r++) {
+            rows.add("{\"modelKey\":\"" + key + "\",\"features\":"
+                    + Arrays.toString(Arrays.copyOfRange(p.pendingX, r * inputDim, (r + 1) * inputDim)) + ",\"target\":"
+                    + Arrays.toString(Arrays.copyOfRange(p.pendingY, r * outputDim, (r + 1) * outputDim)) + "}");
+        }
         p.clearPending();
-        return text;
+        return rows;
     }
 }
