@@ -6,7 +6,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
+import java.util.stream.Stream;
 import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
@@ -37,6 +40,14 @@ final class LabelJoinTestSupport {
         @SuppressWarnings("unchecked")
         var op = (KeyedCoProcessOperator<String, ScoredEvent, LabelRecord, Example>) h.getOperator();
         return ((LabelJoinFunction) op.getUserFunction()).metrics();
+    }
+
+    /** Event ids with join state, counted through the keyed backend (works for heap and RocksDB). */
+    static long stateEntries(KeyedTwoInputStreamOperatorTestHarness<String, ScoredEvent, LabelRecord, Example> h) {
+        var op = (AbstractStreamOperator<?>) h.getOperator();
+        try (Stream<Object> keys = op.getKeyedStateBackend().getKeys(LabelJoinFunction.STATE, VoidNamespace.INSTANCE)) {
+            return keys.count();
+        }
     }
 
     static List<Example> examples(KeyedTwoInputStreamOperatorTestHarness<String, ScoredEvent, LabelRecord, Example> h) {
