@@ -32,7 +32,8 @@ public class PendingJoin {
 
     static PendingJoin waitingEvent(ScoredEvent e, long eventTime, long expiry) {
         PendingJoin p = new PendingJoin();
-        p.event = e;
+        // only what the example needs: the evaluation fields would just fill the state
+        p.event = new ScoredEvent(e.eventId, e.modelKey, e.features, e.eventTime);
         p.eventTime = eventTime;
         p.modelKey = e.modelKey;
         p.timer = expiry;

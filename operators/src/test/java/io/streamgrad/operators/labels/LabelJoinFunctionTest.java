@@ -40,6 +40,8 @@ class LabelJoinFunctionTest {
             h.open();
             float[] x = {0.1f, Float.MIN_VALUE, -3.5e-20f};
             ScoredEvent e = event("a1", 100, x);
+            e.prediction = new float[] {0.9f};
+            e.modelVersion = 3;
             h.processElement1(e, 100);
             assertThat(examples(h)).isEmpty();
             h.processElement2(label("a1", 400, 1f), 400);
