@@ -47,8 +47,7 @@ public final class LabelJoin {
         }
         return scored.connect(labels)
                 .keyBy(new EventIdOfEvent(), new EventIdOfLabel(), Types.STRING)
-                .process(new LabelJoinFunction(config), TypeInformation.of(Example.class))
-                .name(OPERATOR_NAME);
+                .transform(OPERATOR_NAME, TypeInformation.of(Example.class), new LabelJoinOperator(config));
     }
 
     /** Like {@link #join(DataStream, DataStream, LabelJoinConfig)} with a stable operator uid. */

@@ -15,9 +15,11 @@ import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -70,7 +72,18 @@ class LabelJoinRecoveryTest {
 
     private static void play(KeyedTwoInputStreamOperatorTestHarness<String, ScoredEvent, LabelRecord, Example> h,
                              List<Step> steps) throws Exception {
+        play(h, steps, 1, 0);
+    }
+
+    /** Plays the steps of the ids that subtask {@code subtask} of {@code parallelism} owns (and every watermark). */
+    private static void play(KeyedTwoInputStreamOperatorTestHarness<String, ScoredEvent, LabelRecord, Example> h,
+                             List<Step> steps, int parallelism, int subtask) throws Exception {
         for (Step s : steps) {
+            String id = s.event() != null ? s.event().eventId : s.label() != null ? s.label().eventId : null;
+            if (id != null && KeyGroupRangeAssignment.assignKeyToParallelOperator(
+                    id, LabelJoinTestSupport.MAX_PARALLELISM, parallelism) != subtask) {
+                continue;
+            }
             if (s.event() != null) {
                 h.processElement1(s.event(), s.event().eventTime);
             } else if (s.label() != null) {
@@ -88,7 +101,8 @@ class LabelJoinRecoveryTest {
     @ParameterizedTest
     @ValueSource(strings = {"heap", "rocksdb"})
     void snapshotAndRestoreMidwayGivesTheUninterruptedOutput(String backendName) throws Exception {
-        List<Step> steps = workload(42, 60);
+        List<Step> steps = workload(42, 500);
+        assertThat(steps.size()).isGreaterThan(CUTS[CUTS.length - 1] + 100);
         List<String> expectedExamples;
         List<String> expectedDead;
         LabelJoinMetrics m;
@@ -137,6 +151,42 @@ class LabelJoinRecoveryTest {
         }
         assertThat(actualExamples).containsExactlyElementsOf(expectedExamples);
         assertThat(actualDead).containsExactlyElementsOf(expectedDead);
+    }
+
+    @Test
+    void restoreWithAnotherParallelismGivesTheSameRecords() throws Exception {
+        List<Step> steps = workload(5, 200);
+        int cut = steps.size() / 2;
+        List<String> expected = new ArrayList<>();
+        try (var h = harness(CONFIG)) {
+            h.open();
+            play(h, steps);
+            expected.addAll(renderExamples(h));
+            expected.addAll(renderDeadLetters(h));
+        }
+        List<String> actual = new ArrayList<>();
+        OperatorSubtaskState carried;
+        try (var h = harness(CONFIG)) {
+            h.open();
+            play(h, steps.subList(0, cut));
+            carried = h.snapshot(1, 1);
+            actual.addAll(renderExamples(h));
+            actual.addAll(renderDeadLetters(h));
+        }
+        int parallelism = 2;
+        for (int i = 0; i < parallelism; i++) {
+            try (var h = harness(CONFIG, parallelism, i)) {
+                h.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                        carried, LabelJoinTestSupport.MAX_PARALLELISM, 1, parallelism, i));
+                h.open();
+                play(h, steps.subList(cut, steps.size()), parallelism, i);
+                actual.addAll(renderExamples(h));
+                actual.addAll(renderDeadLetters(h));
+                assertThat(LabelJoinTestSupport.stateEntries(h)).isZero();
+            }
+        }
+        // each subtask keeps its ids' order; across subtasks only the set is defined
+        assertThat(actual).containsExactlyInAnyOrderElementsOf(expected);
     }
 
     @Test

@@ -10,7 +10,6 @@ import java.util.stream.Stream;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 
@@ -26,10 +25,15 @@ final class LabelJoinTestSupport {
     }
 
     static KeyedTwoInputStreamOperatorTestHarness<String, ScoredEvent, LabelRecord, Example> harness(
+            LabelJoinConfig config, int parallelism, int subtask) throws Exception {
+        return new KeyedTwoInputStreamOperatorTestHarness<>(
+                new LabelJoinOperator(config), new LabelJoin.EventIdOfEvent(),
+                new LabelJoin.EventIdOfLabel(), Types.STRING, MAX_PARALLELISM, parallelism, subtask);
+    }
+
+    static KeyedTwoInputStreamOperatorTestHarness<String, ScoredEvent, LabelRecord, Example> harness(
             LabelJoinConfig config, StateBackend backend) throws Exception {
-        var h = new KeyedTwoInputStreamOperatorTestHarness<>(
-                new KeyedCoProcessOperator<>(new LabelJoinFunction(config)), new LabelJoin.EventIdOfEvent(),
-                new LabelJoin.EventIdOfLabel(), Types.STRING, MAX_PARALLELISM, 1, 0);
+        var h = harness(config, 1, 0);
         if (backend != null) {
             h.setStateBackend(backend);
         }
@@ -37,15 +41,13 @@ final class LabelJoinTestSupport {
     }
 
     static LabelJoinMetrics metrics(KeyedTwoInputStreamOperatorTestHarness<String, ScoredEvent, LabelRecord, Example> h) {
-        @SuppressWarnings("unchecked")
-        var op = (KeyedCoProcessOperator<String, ScoredEvent, LabelRecord, Example>) h.getOperator();
-        return ((LabelJoinFunction) op.getUserFunction()).metrics();
+        return ((LabelJoinOperator) h.getOperator()).metrics();
     }
 
     /** Event ids with join state, counted through the keyed backend (works for heap and RocksDB). */
     static long stateEntries(KeyedTwoInputStreamOperatorTestHarness<String, ScoredEvent, LabelRecord, Example> h) {
         var op = (AbstractStreamOperator<?>) h.getOperator();
-        try (Stream<Object> keys = op.getKeyedStateBackend().getKeys(LabelJoinFunction.STATE, VoidNamespace.INSTANCE)) {
+        try (Stream<Object> keys = op.getKeyedStateBackend().getKeys(LabelJoinOperator.STATE, VoidNamespace.INSTANCE)) {
             return keys.count();
         }
     }

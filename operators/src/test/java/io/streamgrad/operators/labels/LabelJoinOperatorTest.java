@@ -18,7 +18,7 @@ import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /** The pairing rules, one at a time, through Flink's keyed two-input harness. */
-class LabelJoinFunctionTest {
+class LabelJoinOperatorTest {
     private static final long H = 1_000; // horizon, ms of event time
 
     private static LabelJoinConfig plain() {
