@@ -10,8 +10,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The {@code models} list: binding, inheritance of the job-level sections, and the checks across entries. */
-class JobConfigModelsTest {
-    static final String JOB = """
+public class JobConfigModelsTest {
+    public static final String JOB = """
             kafka: {bootstrapServers: localhost:9092}
             topics: {input: shared}
             input:
@@ -21,7 +21,7 @@ class JobConfigModelsTest {
             training: {batchSize: 16, seed: 7}
             snapshots: {everySteps: 5}
             """;
-    static final String MODELS = """
+    public static final String MODELS = """
             unclaimedKeys: deadLetter
             models:
               - name: prices
