@@ -33,8 +33,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Three architectures trained by one job from one shared topic (regression 4->1, binary 3->1,
  * multiclass 5->3), with records of keys no model claims: each model's published models equal the
- * engine trained on that model's own records, bit for bit, and unclaimed records are skipped
- * (counted) or dead-lettered as configured.
+ * engine trained on that model's own records, bit for bit (also through injected failures), and
+ * unclaimed records are skipped (counted) or dead-lettered as configured.
  */
 class MultiModelJobIT {
     static final String TOPIC = "mm-in";
@@ -173,5 +173,21 @@ class MultiModelJobIT {
         assertThat(dead).extracting(d -> d.get("modelKey").asText()).containsOnly("weather", "other-1");
         assertThat(result.<Long>getAccumulatorResult(SplitParsed.UNCLAIMED_ACCUMULATOR)).isZero();
         EngineReplay.assertLatestSnapshotsEqual(Outputs.latest(out.snapshots("mm-dead-snapshots")), engine(cfg));
+    }
+
+    @Test
+    void injectedFailuresLeaveEveryModelExactlyAsTheEngine() throws Exception {
+        JobConfig cfg = job("mm-fail", "skip");
+        FailingMap failing = new FailingMap("mm-fail", 2, 77, 150, 2, 5);
+        StreamGradFixture.startJob(cfg, flinkConf("hashmap", 2), s -> s.map(failing).uid("failing-map").name("failing map"))
+                .getJobExecutionResult().get(180, TimeUnit.SECONDS);
+        assertThat(FailingMap.firedInAttempts("mm-fail")).as("attempts that failed (%s)", failing.plan())
+                .containsExactly(0, 1);
+        Outputs out = kafka.readAll(Duration.ofSeconds(60), "mm-fail-metrics", "mm-fail-snapshots", "mm-fail-dead");
+
+        assertThat(out.json("mm-fail-dead")).isEmpty();
+        List<ModelSnapshot> snapshots = out.snapshots("mm-fail-snapshots");
+        EngineReplay.assertLatestSnapshotsEqual(Outputs.latest(snapshots), engine(cfg));
+        Outputs.assertExactlyOncePerKeyVersion(out.json("mm-fail-metrics"), snapshots);
     }
 }
