@@ -9,6 +9,7 @@ import io.streamgrad.model.spec.OptimizerSpec;
 import io.streamgrad.model.spec.SpecParser;
 import io.streamgrad.operators.OnlineTrainerConfig;
 import java.util.List;
+import java.util.Objects;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.apache.flink.annotation.PublicEvolving;
@@ -49,9 +50,10 @@ public record JobModel(String name, List<String> keys, List<String> keyPatterns,
         if (optimizer == null) {
             throw new ConfigException("optimizer", "is required");
         }
-        input = input == null ? new InputFormat(null, null, null, null, null, null) : input;
-        training = training == null ? new Training(null, null, null, null) : training;
-        snapshots = snapshots == null ? new Snapshots(null, null, null, null) : snapshots;
+        // a models entry always has these sections (ModelDefaults), the single-model form the job's
+        Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(training, "training");
+        Objects.requireNonNull(snapshots, "snapshots");
         input.checkAgainst(model);
     }
 

@@ -9,7 +9,8 @@ import java.util.List;
  * {@code snapshots} and {@code input} sections: a field the entry sets replaces the job-level one,
  * every other field is the job's (one level deep: {@code input.json} given in an entry replaces the
  * job's {@code input.json} as a whole). The record format, the model key and {@code maxRecordChars}
- * stay the job's: the key is read before a record is routed to a model.
+ * stay the job's: the key is read before a record is routed to a model. An entry always ends up with
+ * the three sections, so each is bound (with its defaults) like the job-level one.
  */
 final class ModelDefaults {
     private static final List<String> INHERITED = List.of("training", "snapshots", "input");
@@ -42,10 +43,13 @@ final class ModelDefaults {
     }
 
     private static void merge(JsonNode jobLevel, ObjectNode entry, String section) {
+        JsonNode own = entry.get(section);
         if (jobLevel == null || !jobLevel.isObject()) {
+            if (own == null || own.isNull()) {
+                entry.putObject(section); // bound to the section's defaults
+            }
             return;
         }
-        JsonNode own = entry.get(section);
         if (own == null || own.isNull()) {
             entry.set(section, jobLevel.deepCopy());
         } else if (own.isObject()) {

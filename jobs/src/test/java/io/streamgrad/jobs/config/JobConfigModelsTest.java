@@ -144,6 +144,23 @@ public class JobConfigModelsTest {
     }
 
     @Test
+    void anEntryWithoutJobLevelSectionsTakesTheirDefaults() {
+        JobConfig c = parse("""
+                kafka: {bootstrapServers: localhost:9092}
+                topics: {input: t}
+                models:
+                  - name: a
+                    keys: [a]
+                    model: {inputDim: 2, layers: [{type: dense, units: 1}], loss: meanSquaredError}
+                    optimizer: {type: sgd, learningRate: 0.1}
+                """);
+        JobModel a = c.models().get(0);
+        assertThat(a.training()).isEqualTo(c.training());
+        assertThat(a.snapshots()).isEqualTo(c.snapshots());
+        assertThat(a.input()).isEqualTo(c.input());
+    }
+
+    @Test
     void unclaimedKeysNeedAModelsList() {
         assertThatThrownBy(() -> JobConfig.parse(JobConfigTest.BASE, List.of("unclaimedKeys=skip")))
                 .hasMessageStartingWith("unclaimedKeys: is only used with a models list");
