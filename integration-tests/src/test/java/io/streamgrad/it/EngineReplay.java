@@ -65,11 +65,15 @@ final class EngineReplay {
     }
 
     static Map<String, KeyReplay> examples(JobConfig cfg, List<Example> examples, boolean trainTail) {
-        OnlineTrainerConfig tc = OnlineTrainingJob.trainerConfig(cfg, Map.of());
+        return examples(OnlineTrainingJob.trainerConfig(cfg, Map.of()), examples, trainTail);
+    }
+
+    /** The examples trained per key with one model's trainer configuration (its own batch size). */
+    static Map<String, KeyReplay> examples(OnlineTrainerConfig tc, List<Example> examples, boolean trainTail) {
         Trainer trainer = tc.newTrainer();
         int in = trainer.network().inputDim();
         int out = trainer.network().outputDim();
-        int batchSize = cfg.training().batchSize();
+        int batchSize = tc.batchSize();
         Map<String, List<Example>> byKey = new LinkedHashMap<>();
         examples.forEach(e -> byKey.computeIfAbsent(e.modelKey, k -> new ArrayList<>()).add(e));
         Map<String, KeyReplay> result = new TreeMap<>();

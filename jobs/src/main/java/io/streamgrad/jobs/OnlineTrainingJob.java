@@ -3,14 +3,17 @@ package io.streamgrad.jobs;
 import io.streamgrad.jobs.cli.FlinkJobCommand;
 import io.streamgrad.jobs.config.ConfigException;
 import io.streamgrad.jobs.config.JobConfig;
+import io.streamgrad.jobs.config.JobModel;
 import io.streamgrad.jobs.input.ExampleParser;
 import io.streamgrad.jobs.input.ParseResult;
+import io.streamgrad.jobs.input.KeyRouter;
 import io.streamgrad.jobs.input.ParsingDeserializer;
+import io.streamgrad.jobs.input.RouteByModel;
+import io.streamgrad.jobs.input.RoutingParser;
 import io.streamgrad.jobs.input.SplitParsed;
 import io.streamgrad.jobs.sink.RecordSizes;
 import io.streamgrad.jobs.sink.Serializers;
 import io.streamgrad.model.snapshot.ModelSnapshot;
-import io.streamgrad.model.spec.SpecWriter;
 import io.streamgrad.operators.DeadLetter;
 import io.streamgrad.operators.Example;
 import io.streamgrad.operators.LossMetric;
@@ -23,8 +26,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -44,6 +49,11 @@ import org.slf4j.LoggerFactory;
  * The online training pipeline: Kafka input -> parse (bad records to dead letters) -> keyBy model
  * key -> {@code OnlineTrainerOperator} -> Kafka sinks for metrics, snapshots (record key = model
  * key, value = {@code streamgrad-snapshot/1} JSON) and dead letters.
+ *
+ * <p>With a {@code models} list, the parser reads each record's model key first and parses the
+ * record with the model that claims the key (its own dimensions and loss); the examples are split
+ * by model, and each model has its own trainer (uid {@code online-trainer-<name>}); all models
+ * write to the same output topics. A single-model job keeps the uids it always had.
  *
  * <p>Entry point for {@code flink run} / application mode:
  * {@code OnlineTrainingJob --config job.yaml [--set path=value ...]}, parsed by
@@ -77,23 +87,50 @@ public final class OnlineTrainingJob {
         return JobConfig.load(Path.of(location), overrides);
     }
 
-    /** The trainer configuration, including warm starts (per key, or one snapshot for all keys). */
+    /** The trainer configuration of a single-model job, including warm starts (per key, or one snapshot for all keys). */
     public static OnlineTrainerConfig trainerConfig(JobConfig cfg, Map<String, ModelSnapshot> warmStarts) {
-        OnlineTrainerConfig.Builder b = cfg.trainerBuilder();
+        if (cfg.hasModelList()) {
+            throw new IllegalStateException("the job has several models: use trainerConfig(cfg, model, warmStarts)");
+        }
+        return trainerConfig(cfg, cfg.models().get(0), warmStarts);
+    }
+
+    /**
+     * The trainer configuration of one of the job's models, with the warm starts of the keys it
+     * claims ({@code warmStart.allKeys} only with a single model: one snapshot fits one architecture).
+     */
+    public static OnlineTrainerConfig trainerConfig(JobConfig cfg, JobModel model, Map<String, ModelSnapshot> warmStarts) {
+        OnlineTrainerConfig.Builder b = model.trainerBuilder();
         if (cfg.warmStart().allKeys()) {
+            if (cfg.hasModelList()) {
+                throw new ConfigException("warmStart.allKeys", "cannot be used with a models list: one snapshot has"
+                        + " one architecture; warm-start each key from its own snapshot instead");
+            }
             if (warmStarts.size() > 1) {
                 throw new ConfigException("warmStart.allKeys", "needs exactly one snapshot, found " + warmStarts.size()
                         + " keys " + warmStarts.keySet());
             }
             warmStarts.values().forEach(s -> b.defaultWarmStart(s.state()));
         } else {
-            warmStarts.forEach(b::warmStart);
+            KeyRouter router = new KeyRouter(cfg.models());
+            int index = cfg.models().indexOf(model);
+            warmStarts.forEach((key, snapshot) -> {
+                if (router.route(key) == index) {
+                    b.warmStart(key, snapshot);
+                }
+            });
         }
         try {
             return b.build();
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("warmStart", e.getMessage());
+            throw new ConfigException("warmStart", (cfg.hasModelList() ? "model '" + model.name() + "': " : "")
+                    + e.getMessage());
         }
+    }
+
+    /** The stable uid of a model's trainer: {@link #TRAINER_UID} for the single-model job (old savepoints restore). */
+    public static String trainerUid(JobConfig cfg, JobModel model) {
+        return cfg.hasModelList() ? TRAINER_UID + "-" + model.name() : TRAINER_UID;
     }
 
     /** Adds the pipeline to {@code env}; returns the metrics stream. */
@@ -115,8 +152,13 @@ public final class OnlineTrainingJob {
         if (!warmStarts.isEmpty()) {
             LOG.info("warm start for {} key(s){}", warmStarts.size(), cfg.warmStart().allKeys() ? " (all keys)" : "");
         }
-        OnlineTrainerConfig trainer = trainerConfig(cfg, warmStarts);
-        RecordSizes.check(cfg, trainer); // an output record over max.request.size would fail the job forever
+        List<JobModel> models = cfg.models();
+        List<OnlineTrainerConfig> trainers = new ArrayList<>();
+        for (JobModel m : models) {
+            OnlineTrainerConfig trainer = trainerConfig(cfg, m, warmStarts);
+            RecordSizes.check(cfg, m, trainer); // an output record over max.request.size would fail the job forever
+            trainers.add(trainer);
+        }
         env.setParallelism(cfg.parallelism());
         if (cfg.maxParallelism() > 0) {
             env.setMaxParallelism(cfg.maxParallelism());
@@ -147,7 +189,8 @@ public final class OnlineTrainingJob {
                 .setGroupId(cfg.kafka().groupId())
                 .setStartingOffsets(offsets)
                 .setProperties(sourceProps)
-                .setDeserializer(new ParsingDeserializer(new ExampleParser(cfg.input(), cfg.model())));
+                .setDeserializer(new ParsingDeserializer(cfg.hasModelList() ? new RoutingParser(cfg)
+                        : new ExampleParser(cfg.input(), cfg.model())));
         if (cfg.kafka().bounded()) {
             sourceBuilder.setBounded(OffsetsInitializer.latest());
         }
@@ -160,20 +203,42 @@ public final class OnlineTrainingJob {
                 .uid("parse")
                 .name("parse " + cfg.input().format());
 
-        SingleOutputStreamOperator<LossMetric> metrics =
-                OnlineTraining.train(beforeTraining.apply(examples).keyBy(new ModelKey()), trainer, TRAINER_UID);
-        DataStream<SnapshotRecord> snapshots = OnlineTraining.snapshots(metrics);
+        DataStream<Example> ready = beforeTraining.apply(examples);
+        List<SingleOutputStreamOperator<LossMetric>> trained = new ArrayList<>();
+        if (!cfg.hasModelList()) {
+            trained.add(OnlineTraining.train(ready.keyBy(new ModelKey()), trainers.get(0), TRAINER_UID));
+        } else {
+            SingleOutputStreamOperator<Example> routed = ready.process(new RouteByModel(models))
+                    .uid("route-models").name("route to " + models.size() + " models");
+            for (int i = 0; i < models.size(); i++) {
+                JobModel m = models.get(i);
+                trained.add(OnlineTraining.train(routed.getSideOutput(RouteByModel.output(m.name())).keyBy(new ModelKey()),
+                        trainers.get(i), trainerUid(cfg, m)));
+            }
+        }
+        SingleOutputStreamOperator<LossMetric> metrics = trained.size() == 1 ? trained.get(0)
+                : union(trained, s -> s).map(new SameMetric()).uid("metrics-of-all-models").name("metrics of all models");
+        DataStream<SnapshotRecord> snapshots = union(trained, OnlineTraining::snapshots);
         DataStream<DeadLetter> deadLetters = examples.getSideOutput(SplitParsed.DEAD_LETTERS)
-                .union(OnlineTraining.deadLetters(metrics));
+                .union(union(trained, OnlineTraining::deadLetters));
 
         metrics.sinkTo(sink(cfg, client, "metrics", Serializers.metrics(cfg.topics().metrics())))
                 .uid("sink-metrics").name("kafka: " + cfg.topics().metrics());
-        snapshots.sinkTo(sink(cfg, client, "snapshots", Serializers.snapshots(cfg.topics().snapshots(),
-                        SpecWriter.model(cfg.model()).toString(), SpecWriter.optimizer(cfg.optimizer()).toString())))
+        // each snapshot carries its own model's specifications
+        snapshots.sinkTo(sink(cfg, client, "snapshots", Serializers.snapshots(cfg.topics().snapshots())))
                 .uid("sink-snapshots").name("kafka: " + cfg.topics().snapshots());
         deadLetters.sinkTo(sink(cfg, client, "dead-letters", Serializers.deadLetters(cfg.topics().deadLetters())))
                 .uid("sink-dead-letters").name("kafka: " + cfg.topics().deadLetters());
         return metrics;
+    }
+
+    private static <T> DataStream<T> union(List<SingleOutputStreamOperator<LossMetric>> trained,
+                                           Function<SingleOutputStreamOperator<LossMetric>, DataStream<T>> output) {
+        DataStream<T> all = output.apply(trained.get(0));
+        for (int i = 1; i < trained.size(); i++) {
+            all = all.union(output.apply(trained.get(i)));
+        }
+        return all;
     }
 
     private static <T> KafkaSink<T> sink(JobConfig cfg, Properties client, String name,
@@ -194,6 +259,16 @@ public final class OnlineTrainingJob {
                 // stable per job and sink, so a restarted job can abort its lingering transactions
                 .setTransactionalIdPrefix(cfg.kafka().transactionalIdPrefix() + "-" + name)
                 .build();
+    }
+
+    /** The metrics of several trainers as one operator, the stream {@code build} returns. */
+    private static final class SameMetric implements MapFunction<LossMetric, LossMetric> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public LossMetric map(LossMetric m) {
+            return m;
+        }
     }
 
     /** Keys examples by model key. */

@@ -27,27 +27,47 @@ import org.apache.flink.annotation.PublicEvolving;
  * delivery guarantee against checkpointing) and fills defaults that depend on other sections.
  * Every problem is a {@link ConfigException} naming the field path. See {@code examples/*.yaml}.
  *
- * @param model the model in the conformance-case schema, parsed by {@link SpecParser}
- * @param earlyStopping early stopping, or null when not configured
+ * <p>A job trains one model for every key (top-level {@code model}, {@code optimizer},
+ * {@code earlyStopping}) or several, each claiming its keys ({@code models}); {@link #models()}
+ * gives both forms as a list.
+ *
+ * @param model the model in the conformance-case schema, parsed by {@link SpecParser}; null with a models list
+ * @param optimizer the optimizer; null with a models list
+ * @param earlyStopping early stopping, or null when not configured (or with a models list)
+ * @param models the job's models in declaration order: the first that claims a key trains it
+ * @param unclaimedKeys what happens to records of keys no model claims (only with a models list)
  */
 @PublicEvolving
 public record JobConfig(Job job, Kafka kafka, Topics topics, InputFormat input, Training training,
                         Snapshots snapshots, Checkpointing checkpointing, WarmStart warmStart, ModelSpec model,
-                        OptimizerSpec optimizer, EarlyStoppingSpec earlyStopping) {
+                        OptimizerSpec optimizer, EarlyStoppingSpec earlyStopping, List<JobModel> models,
+                        UnclaimedKeys unclaimedKeys) {
 
     public JobConfig {
-        if (model == null) {
-            throw new ConfigException("model", "is required");
-        }
-        if (optimizer == null) {
-            throw new ConfigException("optimizer", "is required");
+        if (models == null) {
+            if (model == null) {
+                throw new ConfigException("model", "is required");
+            }
+            if (optimizer == null) {
+                throw new ConfigException("optimizer", "is required");
+            }
+            if (unclaimedKeys != null) {
+                throw new ConfigException("unclaimedKeys", "is only used with a models list (one model claims every key)");
+            }
+            // checks the input section against the model: errors name input.* as before
+            models = List.of(new JobModel(JobModel.SINGLE, null, null, model, optimizer, earlyStopping, input,
+                    training, snapshots));
+            unclaimedKeys = UnclaimedKeys.SKIP;
+        } else {
+            models = List.copyOf(models);
+            ModelClaims.check(models);
+            unclaimedKeys = unclaimedKeys == null ? UnclaimedKeys.SKIP : unclaimedKeys;
         }
         Kafka declared = kafka;
         Checkpointing cp = checkpointing;
         String jobName = job.name();
         kafka = section("kafka", () -> declared.resolve(jobName, cp));
         warmStart = warmStart.withDefaultTopic(topics.snapshots());
-        input.checkAgainst(model);
     }
 
     /** Binds the document's sections; a missing section takes its defaults. */
@@ -58,7 +78,18 @@ public record JobConfig(Job job, Kafka kafka, Topics topics, InputFormat input, 
                           @JsonProperty("checkpointing") Checkpointing checkpointing,
                           @JsonProperty("warmStart") WarmStart warmStart, @JsonProperty("model") JsonNode model,
                           @JsonProperty("optimizer") JsonNode optimizer,
-                          @JsonProperty("earlyStopping") JsonNode earlyStopping) {
+                          @JsonProperty("earlyStopping") JsonNode earlyStopping,
+                          @JsonProperty("models") List<JobModel> models,
+                          @JsonProperty("unclaimedKeys") UnclaimedKeys unclaimedKeys) {
+        if (models != null) {
+            for (String single : List.of("model", "optimizer", "earlyStopping")) {
+                JsonNode n = single.equals("model") ? model : single.equals("optimizer") ? optimizer : earlyStopping;
+                if (present(n)) {
+                    throw new ConfigException("models", "give either a models list or the top-level " + single
+                            + " (one model for every key), not both: move " + single + " into the models entries");
+                }
+            }
+        }
         // the model first: the input section is checked against its dimensions
         ModelSpec m = spec("model", model, SpecParser::model);
         OptimizerSpec o = spec("optimizer", optimizer, SpecParser::optimizer);
@@ -73,14 +104,14 @@ public record JobConfig(Job job, Kafka kafka, Topics topics, InputFormat input, 
                 orEmpty("snapshots", snapshots, () -> new Snapshots(null, null, null, null)),
                 orEmpty("checkpointing", checkpointing, () -> new Checkpointing(null, null)),
                 orEmpty("warmStart", warmStart, () -> new WarmStart(null, null, null, null)),
-                m, o, es);
+                m, o, es, models, unclaimedKeys);
     }
 
     private static boolean present(JsonNode n) {
         return n != null && !n.isNull() && !n.isMissingNode();
     }
 
-    private static <T> T spec(String field, JsonNode node, Function<JsonNode, T> parser) {
+    static <T> T spec(String field, JsonNode node, Function<JsonNode, T> parser) {
         if (!present(node)) {
             return null;
         }
@@ -134,11 +165,20 @@ public record JobConfig(Job job, Kafka kafka, Topics topics, InputFormat input, 
         return job.maxParallelism();
     }
 
-    /** The operator's configuration from the model, training and snapshot sections (warm starts not included). */
+    /** Whether the job declares a {@code models} list (else its one model claims every key). */
+    public boolean hasModelList() {
+        return !models.get(0).claimsEveryKey();
+    }
+
+    /**
+     * The operator's configuration from the model, training and snapshot sections (warm starts not
+     * included); with a models list use {@link JobModel#trainerBuilder()} of each.
+     */
     public OnlineTrainerConfig.Builder trainerBuilder() {
-        OnlineTrainerConfig.Builder b = OnlineTrainerConfig.builder().model(model).optimizer(optimizer)
-                .earlyStopping(earlyStopping);
-        return snapshots.applyTo(training.applyTo(b));
+        if (hasModelList()) {
+            throw new IllegalStateException("the job has " + models.size() + " models: use models().get(i).trainerBuilder()");
+        }
+        return models.get(0).trainerBuilder();
     }
 
     /** Kafka client properties: the pass-through settings (security etc.) plus bootstrap servers. */
@@ -162,9 +202,19 @@ public record JobConfig(Job job, Kafka kafka, Topics topics, InputFormat input, 
                 + "  topics: input " + topics.input() + ", metrics " + topics.metrics() + ", snapshots " + topics.snapshots()
                 + ", dead letters " + topics.deadLetters() + "\n"
                 + "  input " + input.format() + ", key from " + input.keyFrom() + ", labels " + input.labelEncoding() + "\n"
-                + "  model: inputDim " + model.inputDim() + ", " + model.layers().size() + " layers, loss "
-                + model.loss().jsonName() + ", optimizer " + optimizer.type() + "\n"
+                + describeModels()
                 + "  batch " + training.batchSize() + ", checkpoint every " + checkpointing.intervalMs() + " ms, snapshot every "
                 + snapshots.everySteps() + " steps" + (warmStart.enabled() ? ", warm start from " + warmStart.source() : "");
+    }
+
+    private String describeModels() {
+        if (!hasModelList()) {
+            return "  model: inputDim " + model.inputDim() + ", " + model.layers().size() + " layers, loss "
+                    + model.loss().jsonName() + ", optimizer " + optimizer.type() + "\n";
+        }
+        StringBuilder b = new StringBuilder("  " + models.size() + " models (the first that claims a key trains it;"
+                + " unclaimed keys: " + unclaimedKeys + ")\n");
+        models.forEach(m -> b.append("    ").append(m.describe()).append('\n'));
+        return b.toString();
     }
 }

@@ -53,6 +53,7 @@ final class JobYaml {
             }
             Overrides.apply((ObjectNode) doc, o.substring(0, eq).trim(), scalar(o.substring(eq + 1)));
         }
+        ModelDefaults.inherit((ObjectNode) doc);
         try {
             return READER.readValue(doc);
         } catch (JsonMappingException e) {

@@ -4,7 +4,6 @@ import io.streamgrad.jobs.config.InputFormat;
 import io.streamgrad.model.spec.LossKind;
 import io.streamgrad.model.spec.ModelSpec;
 import io.streamgrad.operators.Example;
-import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.flink.annotation.PublicEvolving;
@@ -20,7 +19,7 @@ import org.apache.flink.annotation.PublicEvolving;
  * carries at most {@link #MAX_REASON_CHARS} of reason and {@code maxRecordChars} of record.
  */
 @PublicEvolving
-public final class ExampleParser implements Serializable {
+public final class ExampleParser implements InputParser {
     private static final long serialVersionUID = 1L;
     /** Longest model key accepted, in characters. */
     public static final int MAX_KEY_CHARS = 1024;
@@ -60,6 +59,7 @@ public final class ExampleParser implements Serializable {
         return columns.stream().mapToInt(Integer::intValue).toArray();
     }
 
+    @Override
     public ParseResult parse(byte[] recordKey, byte[] value, long kafkaTimestamp) {
         String raw = value == null ? null : new String(value, StandardCharsets.UTF_8);
         String key = recordKey == null ? null : new String(recordKey, StandardCharsets.UTF_8);

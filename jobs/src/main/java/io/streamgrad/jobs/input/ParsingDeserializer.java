@@ -10,9 +10,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 @Internal
 public final class ParsingDeserializer implements KafkaRecordDeserializationSchema<ParseResult> {
     private static final long serialVersionUID = 1L;
-    private final ExampleParser parser;
+    private final InputParser parser;
 
-    public ParsingDeserializer(ExampleParser parser) {
+    public ParsingDeserializer(InputParser parser) {
         this.parser = parser;
     }
 

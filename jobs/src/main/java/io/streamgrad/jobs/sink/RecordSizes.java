@@ -2,6 +2,7 @@ package io.streamgrad.jobs.sink;
 
 import io.streamgrad.jobs.config.ConfigException;
 import io.streamgrad.jobs.config.JobConfig;
+import io.streamgrad.jobs.config.JobModel;
 import io.streamgrad.jobs.input.ExampleParser;
 import io.streamgrad.model.snapshot.ModelSnapshot;
 import io.streamgrad.model.snapshot.SnapshotJson;
@@ -36,17 +37,22 @@ public final class RecordSizes {
         }
     }
 
-    /** Upper estimate of a snapshot record of this job's model, in bytes. */
+    /** Upper estimate of a snapshot record of this single-model job's model, in bytes. */
     public static long snapshotBytes(JobConfig cfg, OnlineTrainerConfig trainer) {
+        return snapshotBytes(cfg.models().get(0), trainer);
+    }
+
+    /** Upper estimate of a snapshot record of one of the job's models, in bytes. */
+    public static long snapshotBytes(JobModel model, OnlineTrainerConfig trainer) {
         ModelState s = trainer.initialState(trainer.newTrainer(), "size-check");
-        boolean full = cfg.snapshots().includeOptimizerState();
+        boolean full = model.snapshots().includeOptimizerState();
         long weights = 0;
         for (float[] w : s.weights()) {
             weights += w.length;
         }
         byte[] json = SnapshotJson.toBytes(new ModelSnapshot("size-check", Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE,
-                Double.MAX_VALUE, true, null, Long.MAX_VALUE, cfg.model(), cfg.optimizer(), s, full));
-        long bestWeights = full && cfg.earlyStopping() != null && cfg.earlyStopping().restoreBestWeights()
+                Double.MAX_VALUE, true, null, Long.MAX_VALUE, model.model(), model.optimizer(), s, full));
+        long bestWeights = full && model.earlyStopping() != null && model.earlyStopping().restoreBestWeights()
                 ? (weights * 4 + 2) / 3 * 4 + 64 : 0; // base64 of the best weights kept for restoring
         // a trained weight's decimal text is at most ~15 characters ("-1.2345678E-12,")
         return json.length + weights * 8 + bestWeights + 1024 + 6L * ExampleParser.MAX_KEY_CHARS + OVERHEAD;
@@ -58,13 +64,19 @@ public final class RecordSizes {
     }
 
     public static void check(JobConfig cfg, OnlineTrainerConfig trainer) {
+        check(cfg, cfg.models().get(0), trainer);
+    }
+
+    /** Checks the records of one of the job's models (and the dead letters). */
+    public static void check(JobConfig cfg, JobModel model, OnlineTrainerConfig trainer) {
         int max = maxRequestSize(cfg);
-        long snapshot = snapshotBytes(cfg, trainer);
+        long snapshot = snapshotBytes(model, trainer);
         if (snapshot > max) {
-            throw new ConfigException("kafka.properties.max.request.size", "is " + max + " bytes, but a snapshot of this model"
+            throw new ConfigException("kafka.properties.max.request.size", "is " + max + " bytes, but a snapshot of "
+                    + (cfg.hasModelList() ? "model '" + model.name() + "'" : "this model")
                     + " takes up to about " + snapshot + " bytes: raise it (and the snapshot topic's max.message.bytes /"
                     + " the broker's message.max.bytes), or set snapshots.includeOptimizerState: false"
-                    + (cfg.snapshots().includeOptimizerState() ? "" : " (already false: the weights alone are too large)"));
+                    + (model.snapshots().includeOptimizerState() ? "" : " (already false: the weights alone are too large)"));
         }
         long dead = deadLetterBytes(cfg);
         if (dead > max) {

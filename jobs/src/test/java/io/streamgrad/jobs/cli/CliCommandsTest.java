@@ -20,7 +20,7 @@ class CliCommandsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"regression", "binary", "multiclass"})
+    @ValueSource(strings = {"regression", "binary", "multiclass", "multi-model"})
     void exampleConfigurationsAreValid(String name) {
         assertThat(cli("run", "--config", "classpath:examples/" + name + ".yaml", "--validate"))
                 .as(err.toString()).isZero();

@@ -1,0 +1,47 @@
+package io.streamgrad.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamgrad.jobs.config.ConfigException;
+import io.streamgrad.jobs.config.JobConfig;
+import io.streamgrad.jobs.config.JobConfigModelsTest;
+import io.streamgrad.jobs.config.JobConfigTest;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamNode;
+import org.junit.jupiter.api.Test;
+
+/** The operator uids savepoints restore by: unchanged for a single model, one trainer per named model otherwise. */
+class OnlineTrainingJobUidsTest {
+    static List<String> uids(JobConfig cfg) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        OnlineTrainingJob.build(env, cfg, Map.of());
+        return env.getStreamGraph().getStreamNodes().stream().map(StreamNode::getTransformationUID)
+                .filter(Objects::nonNull).toList();
+    }
+
+    @Test
+    void aSingleModelJobKeepsItsUids() {
+        List<String> uids = uids(JobConfig.parse(JobConfigTest.BASE, List.of()));
+        assertThat(uids).contains("kafka-input", "parse", "online-trainer")
+                .noneMatch(u -> u.startsWith("online-trainer-") || u.equals("route-models"));
+    }
+
+    @Test
+    void eachModelHasATrainerNamedAfterIt() {
+        List<String> uids = uids(JobConfig.parse(JobConfigModelsTest.JOB + JobConfigModelsTest.MODELS, List.of()));
+        assertThat(uids).contains("kafka-input", "parse", "route-models", "online-trainer-prices",
+                "online-trainer-churn", "online-trainer-digits", "metrics-of-all-models").doesNotContain("online-trainer");
+    }
+
+    @Test
+    void oneWarmStartForAllKeysNeedsASingleModel() {
+        JobConfig cfg = JobConfig.parse(JobConfigModelsTest.JOB + JobConfigModelsTest.MODELS,
+                List.of("warmStart.source=topic", "warmStart.allKeys=true"));
+        assertThatThrownBy(() -> OnlineTrainingJob.trainerConfig(cfg, cfg.models().get(0), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("warmStart.allKeys: cannot be used with a models list");
+    }
+}
