@@ -3,6 +3,7 @@ package io.streamgrad.jobs.check;
 import io.streamgrad.jobs.OnlineTrainingJob;
 import io.streamgrad.jobs.config.ConfigException;
 import io.streamgrad.jobs.config.JobConfig;
+import io.streamgrad.jobs.config.JobModel;
 import io.streamgrad.jobs.sink.RecordSizes;
 import io.streamgrad.model.optim.Optimizer;
 import io.streamgrad.model.state.Variable;
@@ -23,18 +24,28 @@ public final class ModelFootprint {
 
     private ModelFootprint() {}
 
-    /** Floats in one model's state: weights, optimizer slots per trainable weight, best weights if kept. */
+    /** Floats in one model's state of a single-model job. */
     public static long stateFloats(JobConfig cfg) {
-        VariableLayout layout = new VariableLayout(cfg.model());
+        return stateFloats(cfg.models().get(0));
+    }
+
+    /** Floats in one model's state: weights, optimizer slots per trainable weight, best weights if kept. */
+    public static long stateFloats(JobModel m) {
+        VariableLayout layout = new VariableLayout(m.model());
         long all = layout.parameterCount();
         long trainable = layout.variables().stream().filter(Variable::trainable).mapToLong(Variable::size).sum();
-        long best = cfg.earlyStopping() != null && cfg.earlyStopping().restoreBestWeights() ? all : 0;
-        return all + trainable * new Optimizer(cfg.optimizer()).slotCount() + best;
+        long best = m.earlyStopping() != null && m.earlyStopping().restoreBestWeights() ? all : 0;
+        return all + trainable * new Optimizer(m.optimizer()).slotCount() + best;
     }
 
     /** Floats a snapshot record carries (the optimizer slots only when snapshots include them). */
-    static long snapshotFloats(JobConfig cfg) {
-        return cfg.snapshots().includeOptimizerState() ? stateFloats(cfg) : new VariableLayout(cfg.model()).parameterCount();
+    static long snapshotFloats(JobModel m) {
+        return m.snapshots().includeOptimizerState() ? stateFloats(m) : new VariableLayout(m.model()).parameterCount();
+    }
+
+    /** How a message names a model: "this model", or its name in a job with several. */
+    private static String named(JobConfig cfg, JobModel m) {
+        return cfg.hasModelList() ? "model '" + m.name() + "'" : "this model";
     }
 
     /**
@@ -43,9 +54,16 @@ public final class ModelFootprint {
      * @param maxHeapBytes the heap of the JVM that trains ({@code Runtime.maxMemory()} for a local run)
      */
     public static void checkHeap(JobConfig cfg, long maxHeapBytes) {
-        long bytes = stateFloats(cfg) * Float.BYTES;
+        for (JobModel m : cfg.models()) {
+            checkHeap(cfg, m, maxHeapBytes);
+        }
+    }
+
+    private static void checkHeap(JobConfig cfg, JobModel m, long maxHeapBytes) {
+        long bytes = stateFloats(m) * Float.BYTES;
         if (bytes > maxHeapBytes / HEAP_SHARE) {
-            throw new ConfigException("model", "one model's state (weights and optimizer slots, " + stateFloats(cfg)
+            throw new ConfigException(cfg.hasModelList() ? "models[" + cfg.models().indexOf(m) + "].model" : "model",
+                    "one model's state (weights and optimizer slots, " + stateFloats(m)
                     + " floats) takes " + mib(bytes) + ", more than 1/" + HEAP_SHARE + " of the JVM's maximum heap of "
                     + mib(maxHeapBytes) + ": make the model smaller or give the JVM more heap (-Xmx; on a cluster "
                     + "taskmanager.memory.task.heap.size)");
@@ -57,15 +75,21 @@ public final class ModelFootprint {
      * floats than that many bytes cannot fit whatever its encoding, and is refused without building one.
      */
     public static void checkRecordSizes(JobConfig cfg) {
+        for (JobModel m : cfg.models()) {
+            checkRecordSizes(cfg, m);
+        }
+    }
+
+    private static void checkRecordSizes(JobConfig cfg, JobModel m) {
         int max = RecordSizes.maxRequestSize(cfg);
-        long floats = snapshotFloats(cfg);
+        long floats = snapshotFloats(m);
         if (floats > max) {
             throw new ConfigException("kafka.properties.max.request.size", "is " + max + " bytes, but a snapshot of "
-                    + "this model carries " + floats + " floats (more than " + floats + " bytes): raise it (and the "
+                    + named(cfg, m) + " carries " + floats + " floats (more than " + floats + " bytes): raise it (and the "
                     + "snapshot topic's max.message.bytes / the broker's message.max.bytes)"
-                    + (cfg.snapshots().includeOptimizerState() ? ", or set snapshots.includeOptimizerState: false" : ""));
+                    + (m.snapshots().includeOptimizerState() ? ", or set snapshots.includeOptimizerState: false" : ""));
         }
-        RecordSizes.check(cfg, OnlineTrainingJob.trainerConfig(cfg, Map.of()));
+        RecordSizes.check(cfg, m, OnlineTrainingJob.trainerConfig(cfg, m, Map.of()));
     }
 
     private static String mib(long bytes) {

@@ -17,6 +17,14 @@ public record Variable(int layer, String name, int rows, int cols, boolean train
                        int feature) {
     public static final String EMBEDDINGS = "embeddings";
 
+    public Variable {
+        if ((long) rows * cols > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException((layer >= 0 ? "layers[" + layer + "]" : "features[" + feature + "]") + "."
+                    + name + ": " + rows + " x " + cols + " parameters, more than one array can hold ("
+                    + Integer.MAX_VALUE + ")");
+        }
+    }
+
     /** A trunk variable. */
     public Variable(int layer, String name, int rows, int cols, boolean trainable, RegularizerSpec regularizer) {
         this(layer, name, rows, cols, trainable, regularizer, -1);
@@ -28,7 +36,7 @@ public record Variable(int layer, String name, int rows, int cols, boolean train
     }
 
     public int size() {
-        return Math.multiplyExact(rows, cols);
+        return rows * cols;   // fits: checked at construction
     }
 
     public boolean isMatrix() {
