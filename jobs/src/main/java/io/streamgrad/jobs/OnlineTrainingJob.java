@@ -7,6 +7,7 @@ import io.streamgrad.jobs.input.ExampleParser;
 import io.streamgrad.jobs.input.ParseResult;
 import io.streamgrad.jobs.input.ParsingDeserializer;
 import io.streamgrad.jobs.input.SplitParsed;
+import io.streamgrad.jobs.kafka.FinishingKafkaSource;
 import io.streamgrad.jobs.sink.RecordSizes;
 import io.streamgrad.jobs.sink.Serializers;
 import io.streamgrad.model.snapshot.ModelSnapshot;
@@ -154,7 +155,8 @@ public final class OnlineTrainingJob {
         KafkaSource<ParseResult> source = sourceBuilder.build();
 
         SingleOutputStreamOperator<Example> examples = env
-                .fromSource(source, WatermarkStrategy.noWatermarks(), "kafka: " + cfg.topics().input())
+                .fromSource(new FinishingKafkaSource<>(source), WatermarkStrategy.noWatermarks(),
+                        "kafka: " + cfg.topics().input())
                 .uid(SOURCE_UID)
                 .process(new SplitParsed())
                 .uid("parse")

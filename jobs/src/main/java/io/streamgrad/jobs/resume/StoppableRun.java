@@ -36,6 +36,7 @@ public final class StoppableRun {
         Runtime.getRuntime().addShutdownHook(stop);
         try {
             client.getJobExecutionResult().get();
+            out.println("finished " + recovery.job());
         } catch (ExecutionException e) {
             throw recovery.explain(e).map(Exception.class::cast).orElse(e);
         } finally {
