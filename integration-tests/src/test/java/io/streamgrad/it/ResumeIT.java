@@ -111,7 +111,28 @@ class ResumeIT {
                     .reduce((a, b) -> b).orElseThrow();
             assertThat(last.get("examplesSeen").asLong()).as("examples trained for %s", key).isEqualTo(PER_KEY);
         }
+        assertFinishedRunResumesToItsEnd(yaml, name, metrics.size());
+        assertRefusesAnotherModelShape(yaml, name);
         System.out.printf("[ResumeIT] %s after version %d of %d: resumed exactly%n", how, committed, LAST_VERSION);
+    }
+
+    /** Once the bounded run has finished, the same command says so and trains nothing (older state is stale). */
+    private void assertFinishedRunResumesToItsEnd(Path yaml, String name, int metrics) throws Exception {
+        Process again = start(dir.resolve("again.log"), yaml);
+        assertThat(again.waitFor(60, TimeUnit.SECONDS)).as("ends; log:%n%s", log("again.log")).isTrue();
+        assertThat(again.exitValue()).as("exit status; log:%n%s", log("again.log")).isZero();
+        assertThat(log("again.log")).contains(name + " already finished its bounded input at ")
+                .contains("nothing to resume").contains("--fresh");
+        assertThat(versionsSoFar(name)).as("nothing trained again").hasSize(metrics);
+    }
+
+    /** The same job with wider layers cannot use the retained state: one line naming --fresh, exit status 1. */
+    private void assertRefusesAnotherModelShape(Path yaml, String name) throws Exception {
+        Process wider = start(dir.resolve("wider.log"), yaml, "--set", "model.layers[0].units=16");
+        assertThat(wider.waitFor(90, TimeUnit.SECONDS)).as("refused at once; log:%n%s", log("wider.log")).isTrue();
+        assertThat(wider.exitValue()).isEqualTo(1);
+        assertThat(log("wider.log")).contains("error: cannot resume " + name + " from ")
+                .contains("its models have another shape").contains("--fresh");
     }
 
     /**
@@ -171,11 +192,12 @@ class ResumeIT {
                 name + "-metrics");
     }
 
-    private Process start(Path log, Path yaml) throws IOException {
+    private Process start(Path log, Path yaml, String... more) throws IOException {
         // the kernels of this JVM, which trains the reference (the Vector API kernels round differently)
-        List<String> cmd = List.of(ProcessHandle.current().info().command().orElse("java"),
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-D" + KernelProvider.PROPERTY + "=" + System.getProperty(KernelProvider.PROPERTY, "portable"), "-jar",
-                ClosedByDefaultIT.CLI_JAR.toAbsolutePath().toString(), "run", "--config", yaml.toString());
+                ClosedByDefaultIT.CLI_JAR.toAbsolutePath().toString(), "run", "--config", yaml.toString()));
+        cmd.addAll(List.of(more));
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         started.add(p);

@@ -96,6 +96,9 @@ final class RunCommand extends CliCommand {
             Optional<WebUi> ui = target == null || target.webUi == null ? Optional.empty()
                     : Optional.of(new WebUi(webUiAddress, target.webUi).resolved());
             recovery = LocalRecovery.prepare(cfg, choice, out);
+            if (recovery.alreadyFinished()) {
+                return 0;
+            }
             env = LocalFlink.environment(cfg.parallelism(), ui, recovery.flinkSettings());
             ui.ifPresent(u -> out.println("Flink web UI: " + u.url()));
         }

@@ -25,16 +25,19 @@ import org.apache.flink.annotation.Internal;
  *     needs to match
  * @param sinceMillis start of the current line of state (epoch ms)
  * @param from the restore point the current line started from, or null
+ * @param finishedMillis when the current line reached the end of its bounded input (epoch ms), 0 while it has not:
+ *     Flink does not keep the final checkpoint of a finished job, so older restore points are stale then
  */
 @Internal
-public record JobIdentity(String job, String input, List<String> model, long sinceMillis, String from) {
+public record JobIdentity(String job, String input, List<String> model, long sinceMillis, String from,
+                          long finishedMillis) {
     static final String FILE = "streamgrad-job.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** The identity of the configured job, for a line of state starting {@code since} from {@code from}. */
     public static JobIdentity of(JobConfig cfg, Instant since, String from) {
         List<String> shape = new VariableLayout(cfg.model()).variables().stream().map(JobIdentity::describe).toList();
-        return new JobIdentity(cfg.jobName(), cfg.topics().input(), shape, since.toEpochMilli(), from);
+        return new JobIdentity(cfg.jobName(), cfg.topics().input(), shape, since.toEpochMilli(), from, 0);
     }
 
     private static String describe(Variable v) {
@@ -43,6 +46,11 @@ public record JobIdentity(String job, String input, List<String> model, long sin
 
     public Instant since() {
         return Instant.ofEpochMilli(sinceMillis);
+    }
+
+    /** This identity, marking the line of state as finished at {@code when}. */
+    JobIdentity finishedAt(Instant when) {
+        return new JobIdentity(job, input, model, sinceMillis, from, when.toEpochMilli());
     }
 
     /** Why state of {@code stored} cannot be used by this job, or empty when it can. */

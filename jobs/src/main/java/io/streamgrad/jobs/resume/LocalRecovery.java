@@ -30,6 +30,7 @@ public final class LocalRecovery {
     private final String savepoints;              // where a stop on SIGTERM writes its savepoint
     private final String restorePath;             // null: a fresh start
     private final String restoreDescription;
+    private boolean finished;                     // the job already reached the end of its bounded input
 
     private LocalRecovery(String job, JobStateDirectory dir, String checkpoints, String savepoints,
                           String restorePath, String restoreDescription) {
@@ -83,6 +84,15 @@ public final class LocalRecovery {
             JobIdentity.of(cfg, current.since(), chosen.directory().toString()).write(d.root());
         } else {
             Optional<RestorePoint> newest = newest(d, stored);
+            if (stored.isPresent() && stored.get().finishedMillis() > 0 && newest.map(p -> p.written().toEpochMilli()
+                    < stored.get().finishedMillis()).orElse(true)) {
+                out.println(job + " already finished its bounded input at "
+                        + Instant.ofEpochMilli(stored.get().finishedMillis()) + "; nothing to resume (train it again "
+                        + "with --fresh, or continue from a checkpoint or savepoint with --from PATH)");
+                LocalRecovery done = new LocalRecovery(job, d, null, null, null, null);
+                done.finished = true;
+                return done;
+            }
             if (newest.isPresent() && stored.isPresent()) {
                 Optional<String> why = current.mismatch(stored.get());
                 if (why.isPresent()) {
@@ -151,6 +161,18 @@ public final class LocalRecovery {
     public void applyTo(StreamExecutionEnvironment env) {
         if (dir != null) {
             env.configure(flinkSettings());
+        }
+    }
+
+    /** Whether the job already reached the end of its bounded input, so there is nothing to run. */
+    public boolean alreadyFinished() {
+        return finished;
+    }
+
+    /** Records that the job reached the end of its bounded input (Flink discards a finished job's checkpoints). */
+    void markFinished() {
+        if (dir != null) {
+            JobIdentity.read(dir.root()).ifPresent(id -> id.finishedAt(java.time.Instant.now()).write(dir.root()));
         }
     }
 

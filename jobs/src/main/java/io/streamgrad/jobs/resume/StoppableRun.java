@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
@@ -32,11 +33,18 @@ public final class StoppableRun {
         } catch (Exception e) {
             throw recovery.explain(e).map(Exception.class::cast).orElse(e);
         }
-        Thread stop = new Thread(() -> stopWithSavepoint(client, recovery, out), "streamgrad-stop-with-savepoint");
+        AtomicBoolean stopping = new AtomicBoolean();
+        Thread stop = new Thread(() -> {
+            stopping.set(true);
+            stopWithSavepoint(client, recovery, out);
+        }, "streamgrad-stop-with-savepoint");
         Runtime.getRuntime().addShutdownHook(stop);
         try {
             client.getJobExecutionResult().get();
-            out.println("finished " + recovery.job());
+            if (!stopping.get()) { // the end of a bounded input, not a stop with a savepoint
+                recovery.markFinished();
+                out.println("finished " + recovery.job());
+            }
         } catch (ExecutionException e) {
             throw recovery.explain(e).map(Exception.class::cast).orElse(e);
         } finally {

@@ -90,6 +90,21 @@ class LocalRecoveryTest {
     }
 
     @Test
+    void aFinishedBoundedRunIsNotResumedFromOlderState() throws IOException {
+        JobConfig cfg = config();
+        LocalRecovery first = prepare(cfg, LocalRecovery.Start.RESUME);
+        complete(base.resolve(cfg.jobName()).resolve("a1/chk-7"), Instant.now().minusSeconds(5));
+        first.markFinished();
+        LocalRecovery again = prepare(cfg, LocalRecovery.Start.RESUME);
+        assertThat(again.alreadyFinished()).isTrue();
+        assertThat(said()).contains("already finished its bounded input").contains("--fresh");
+        LocalRecovery fresh = prepare(cfg, new LocalRecovery.Start(null, true));
+        assertThat(fresh.alreadyFinished()).isFalse();
+        prepare(cfg, LocalRecovery.Start.RESUME);
+        assertThat(said()).contains("afresh: no checkpoint");
+    }
+
+    @Test
     void stateOfAnotherModelShapeOrJobIsRefusedNamingFresh() throws IOException {
         JobConfig cfg = config();
         prepare(cfg, LocalRecovery.Start.RESUME);
