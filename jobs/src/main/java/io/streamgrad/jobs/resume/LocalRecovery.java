@@ -84,20 +84,22 @@ public final class LocalRecovery {
             JobIdentity.of(cfg, current.since(), chosen.directory().toString()).write(d.root());
         } else {
             Optional<RestorePoint> newest = newest(d, stored);
-            if (stored.isPresent() && stored.get().finishedMillis() > 0 && newest.map(p -> p.written().toEpochMilli()
-                    < stored.get().finishedMillis()).orElse(true)) {
+            boolean finished = stored.isPresent() && stored.get().finishedMillis() > 0 && newest.map(p ->
+                    p.written().toEpochMilli() < stored.get().finishedMillis()).orElse(true);
+            if (stored.isPresent() && (newest.isPresent() || finished)) {
+                Optional<String> why = current.mismatch(stored.get());
+                if (why.isPresent()) {
+                    throw new UnusableStateException(job, newest.map(RestorePoint::describe)
+                            .orElse("its state in " + d.root()), why.get());
+                }
+            }
+            if (finished) {
                 out.println(job + " already finished its bounded input at "
                         + Instant.ofEpochMilli(stored.get().finishedMillis()) + "; nothing to resume (train it again "
                         + "with --fresh, or continue from a checkpoint or savepoint with --from PATH)");
                 LocalRecovery done = new LocalRecovery(job, d, null, null, null, null);
                 done.finished = true;
                 return done;
-            }
-            if (newest.isPresent() && stored.isPresent()) {
-                Optional<String> why = current.mismatch(stored.get());
-                if (why.isPresent()) {
-                    throw new UnusableStateException(job, newest.get().describe(), why.get());
-                }
             }
             if (newest.isPresent()) {
                 chosen = newest.get();
