@@ -11,6 +11,7 @@ import io.streamgrad.jobs.input.ParsingDeserializer;
 import io.streamgrad.jobs.input.RouteByModel;
 import io.streamgrad.jobs.input.RoutingParser;
 import io.streamgrad.jobs.input.SplitParsed;
+import io.streamgrad.jobs.kafka.FinishingKafkaSource;
 import io.streamgrad.jobs.sink.RecordSizes;
 import io.streamgrad.jobs.sink.Serializers;
 import io.streamgrad.model.snapshot.ModelSnapshot;
@@ -197,7 +198,8 @@ public final class OnlineTrainingJob {
         KafkaSource<ParseResult> source = sourceBuilder.build();
 
         SingleOutputStreamOperator<Example> examples = env
-                .fromSource(source, WatermarkStrategy.noWatermarks(), "kafka: " + cfg.topics().input())
+                .fromSource(new FinishingKafkaSource<>(source), WatermarkStrategy.noWatermarks(),
+                        "kafka: " + cfg.topics().input())
                 .uid(SOURCE_UID)
                 .process(new SplitParsed())
                 .uid("parse")

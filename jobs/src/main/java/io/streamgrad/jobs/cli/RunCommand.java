@@ -7,10 +7,14 @@ import io.streamgrad.jobs.check.StartChecks;
 import io.streamgrad.jobs.local.LocalFailFast;
 import io.streamgrad.jobs.local.LocalFlink;
 import io.streamgrad.jobs.local.WebUi;
+import io.streamgrad.jobs.resume.LocalRecovery;
+import io.streamgrad.jobs.resume.StoppableRun;
 import io.streamgrad.model.kernel.KernelProvider;
 import java.io.File;
 import java.io.PrintStream;
 import java.util.Optional;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -30,7 +34,11 @@ import picocli.CommandLine.Option;
                 + "kafka.transactionalIdPrefix, one model fits the heap and a snapshot max.request.size (these two also "
                 + "with --validate); a snapshot topic without compaction is a warning.",
                 "Exit code 2 on an invalid configuration or a failed check; 1 when the job fails (a local job fails "
-                + "after " + LocalFailFast.RESTART_ATTEMPTS + " quick restarts, with its cause on one line)."})
+                + "after " + LocalFailFast.RESTART_ATTEMPTS + " quick restarts, with its cause on one line).",
+                "%nResuming: a local run keeps its checkpoints in <checkpointing.directory>/<job name> (default "
+                + "streamgrad-state/<job name>). Running the same command again continues from the newest complete "
+                + "checkpoint or savepoint there; Ctrl-C / SIGTERM stops with a savepoint. State of another job or "
+                + "another model shape is refused (use --fresh or --from)."})
 final class RunCommand extends CliCommand {
     @Mixin
     private JobOptions job;
@@ -38,12 +46,31 @@ final class RunCommand extends CliCommand {
     @ArgGroup(exclusive = true)
     private Target target;
 
+    @ArgGroup(exclusive = true)
+    private Start start;
+
     @Option(names = "--web-ui-address", paramLabel = "ADDRESS", defaultValue = WebUi.LOOPBACK,
             description = {"address the web UI binds to (default: ${DEFAULT-VALUE}, this machine only). Another "
                     + "address exposes the job's read-only REST API and UI (job graph, metrics, logs, configuration "
                     + "with secrets masked) to everyone who can reach it; submitting, cancelling and rescaling jobs "
                     + "over HTTP stay disabled."})
     private String webUiAddress;
+
+    /** Which state the job starts from; by default the newest retained state of a local run. */
+    static final class Start {
+        @Option(names = "--from", paramLabel = "PATH",
+                description = "start from this checkpoint or savepoint (its chk-N / savepoint-... directory) instead of "
+                        + "the newest retained state of the job")
+        String from;
+
+        @Option(names = "--fresh", description = "start afresh on purpose: retained checkpoints and savepoints of the "
+                + "job stay on disk but are not used")
+        boolean fresh;
+
+        LocalRecovery.Start choice() {
+            return new LocalRecovery.Start(from, fresh);
+        }
+    }
 
     /** Where the job runs; by default in this JVM without a web UI. */
     static final class Target {
@@ -67,7 +94,9 @@ final class RunCommand extends CliCommand {
             out.println(cfg.describe());
             return 0;
         }
+        LocalRecovery.Start choice = start == null ? LocalRecovery.Start.RESUME : start.choice();
         StreamExecutionEnvironment env;
+        LocalRecovery recovery = null;
         if (target != null && target.jobManager != null) {
             String jar = new File(RunCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getPath();
             env = StreamExecutionEnvironment.createRemoteEnvironment(target.jobManager.host(), target.jobManager.port(),
@@ -75,13 +104,29 @@ final class RunCommand extends CliCommand {
         } else {
             Optional<WebUi> ui = target == null || target.webUi == null ? Optional.empty()
                     : Optional.of(new WebUi(webUiAddress, target.webUi).resolved());
-            env = LocalFlink.environment(cfg.parallelism(), ui, LocalFailFast.configuration());
+            recovery = LocalRecovery.prepare(cfg, choice, out);
+            if (recovery.alreadyFinished()) {
+                return 0;
+            }
+            Configuration local = LocalFailFast.configuration();
+            local.addAll(recovery.flinkSettings());
+            env = LocalFlink.environment(cfg.parallelism(), ui, local);
             ui.ifPresent(u -> out.println("Flink web UI: " + u.url()));
         }
         StartChecks.run(cfg, err, where); // fails naming the setting, or warns on err
         OnlineTrainingJob.build(env, cfg, WarmStarts.load(cfg));
         out.println("starting " + cfg.jobName() + " with the " + KernelProvider.get().name() + " kernels (Ctrl-C to stop)");
-        env.execute(cfg.jobName());
+        if (recovery == null) {
+            if (choice.from() != null) { // the cluster restores it; retained state there is the cluster's business
+                Configuration restore = new Configuration();
+                restore.set(StateRecoveryOptions.SAVEPOINT_PATH, choice.from());
+                env.configure(restore);
+            }
+            env.execute(cfg.jobName());
+        } else {
+            recovery.applyTo(env);
+            StoppableRun.execute(env, recovery, out);
+        }
         return 0;
     }
 }
