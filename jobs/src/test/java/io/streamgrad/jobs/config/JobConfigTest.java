@@ -118,7 +118,7 @@ public class JobConfigTest {
     }
 
     @ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"regression", "binary", "multiclass"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"regression", "binary", "multiclass", "click-through"})
     void theShippedExamplesLoad(String name) throws Exception {
         try (var in = JobConfigTest.class.getClassLoader().getResourceAsStream("examples/" + name + ".yaml")) {
             JobConfig c = JobConfig.parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), List.of());
