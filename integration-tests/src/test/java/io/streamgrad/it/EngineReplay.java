@@ -13,6 +13,7 @@ import io.streamgrad.model.train.StepResult;
 import io.streamgrad.model.train.Trainer;
 import io.streamgrad.operators.Example;
 import io.streamgrad.operators.OnlineTrainerConfig;
+import io.streamgrad.operators.training.FeatureRows;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -70,15 +71,20 @@ final class EngineReplay {
         int in = trainer.network().inputDim();
         int out = trainer.network().outputDim();
         int batchSize = cfg.training().batchSize();
+        FeatureRows raw = cfg.model().hasFeatures() ? new FeatureRows(cfg.model().features()) : null;
         Map<String, List<Example>> byKey = new LinkedHashMap<>();
         examples.forEach(e -> byKey.computeIfAbsent(e.modelKey, k -> new ArrayList<>()).add(e));
         Map<String, KeyReplay> result = new TreeMap<>();
         byKey.forEach((key, rows) -> {
             KeyReplay kr = new KeyReplay();
             kr.state = tc.initialState(trainer, key);
-            MiniBatch batch = new MiniBatch(in, out, batchSize);
+            MiniBatch batch = raw != null ? MiniBatch.forModel(cfg.model(), batchSize) : new MiniBatch(in, out, batchSize);
             for (int i = 0; i < rows.size(); i++) {
-                batch.add(rows.get(i).features, rows.get(i).target);
+                if (raw != null) { // named raw features: the trainer's front-end encodes them
+                    raw.fill(batch.raw(), batch.addRow(rows.get(i).target), rows.get(i).featureValues);
+                } else {
+                    batch.add(rows.get(i).features, rows.get(i).target);
+                }
                 boolean last = i == rows.size() - 1;
                 if (batch.size() == batchSize || (last && trainTail)) {
                     kr.before.add(kr.state.copy());
