@@ -20,7 +20,12 @@ final class WeightsCheck {
      * not make the loader allocate gigabytes).
      */
     static void checkFits(ModelSpec model, long maxFloats, String path) {
-        long total = new VariableLayout(model).exactParameterCount();
+        long total;
+        try {
+            total = new VariableLayout(model).exactParameterCount();
+        } catch (ArithmeticException e) { // a variable larger than an array can hold
+            throw new SpecException(path, "declares more parameters than an array can hold");
+        }
         if (total > maxFloats) {
             throw new SpecException(path, "declares " + total + " parameters, more than the input can hold ("
                     + maxFloats + ")");
