@@ -77,20 +77,26 @@ public class KeyProgress {
      * to {@code capacityRows} at most once per key.
      */
     public void addRawRow(FeatureValues values, float[] y, int capacityRows) {
-        int n = values.numbers.length;
-        int s = values.strings.length;
-        int i = values.integers.length;
+        int n = values.numbers == null ? 0 : values.numbers.length; // an empty group may be null
+        int s = values.strings == null ? 0 : values.strings.length;
+        int i = values.integers == null ? 0 : values.integers.length;
         int out = y.length;
-        if (pendingY == null || pendingY.length < (pendingRows + 1) * out) {
+        if (pendingY == null || pendingNumbers == null || pendingY.length < (pendingRows + 1) * out) {
             int cap = Math.max(capacityRows, pendingRows + 1);
             pendingNumbers = pendingNumbers == null ? new double[cap * n] : Arrays.copyOf(pendingNumbers, cap * n);
             pendingStrings = pendingStrings == null ? new String[cap * s] : Arrays.copyOf(pendingStrings, cap * s);
             pendingIntegers = pendingIntegers == null ? new long[cap * i] : Arrays.copyOf(pendingIntegers, cap * i);
             pendingY = pendingY == null ? new float[cap * out] : Arrays.copyOf(pendingY, cap * out);
         }
-        System.arraycopy(values.numbers, 0, pendingNumbers, pendingRows * n, n);
-        System.arraycopy(values.strings, 0, pendingStrings, pendingRows * s, s);
-        System.arraycopy(values.integers, 0, pendingIntegers, pendingRows * i, i);
+        if (n > 0) {
+            System.arraycopy(values.numbers, 0, pendingNumbers, pendingRows * n, n);
+        }
+        if (s > 0) {
+            System.arraycopy(values.strings, 0, pendingStrings, pendingRows * s, s);
+        }
+        if (i > 0) {
+            System.arraycopy(values.integers, 0, pendingIntegers, pendingRows * i, i);
+        }
         System.arraycopy(y, 0, pendingY, pendingRows * out, out);
         pendingRows++;
     }

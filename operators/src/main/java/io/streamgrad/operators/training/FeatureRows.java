@@ -59,9 +59,12 @@ public final class FeatureRows {
         if (v == null) {
             return "features: missing (the model takes named features: " + names() + ")";
         }
-        if (length(v.numbers) != numbers || length(v.strings) != strings || length(v.integers) != integers) {
+        int n = v.numbers == null ? 0 : v.numbers.length;
+        int s = v.strings == null ? 0 : v.strings.length;
+        int i = v.integers == null ? 0 : v.integers.length;
+        if (n != numbers || s != strings || i != integers) {
             return "features: expected " + numbers + " numeric components, " + strings + " strings and " + integers
-                    + " integers, got " + length(v.numbers) + ", " + length(v.strings) + " and " + length(v.integers);
+                    + " integers, got " + n + ", " + s + " and " + i;
         }
         for (int j = 0; j < features.size(); j++) {
             FeatureSpec f = features.get(j);
@@ -107,9 +110,5 @@ public final class FeatureRows {
             b.append(b.length() == 0 ? "" : ", ").append(f.name());
         }
         return b.toString();
-    }
-
-    private static int length(Object array) {
-        return array == null ? 0 : java.lang.reflect.Array.getLength(array);
     }
 }
