@@ -7,12 +7,14 @@ import io.streamgrad.jobs.config.JobConfig;
 import io.streamgrad.jobs.input.ExampleParser;
 import io.streamgrad.jobs.input.ParseResult;
 import io.streamgrad.model.snapshot.ModelSnapshot;
+import io.streamgrad.model.spec.ModelSpec;
 import io.streamgrad.model.state.ModelState;
 import io.streamgrad.model.train.MiniBatch;
 import io.streamgrad.model.train.StepResult;
 import io.streamgrad.model.train.Trainer;
 import io.streamgrad.operators.Example;
 import io.streamgrad.operators.OnlineTrainerConfig;
+import io.streamgrad.operators.training.FeatureRows;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -74,15 +76,21 @@ final class EngineReplay {
         int in = trainer.network().inputDim();
         int out = trainer.network().outputDim();
         int batchSize = tc.batchSize();
+        ModelSpec spec = tc.modelSpec();
+        FeatureRows raw = spec.hasFeatures() ? new FeatureRows(spec.features()) : null;
         Map<String, List<Example>> byKey = new LinkedHashMap<>();
         examples.forEach(e -> byKey.computeIfAbsent(e.modelKey, k -> new ArrayList<>()).add(e));
         Map<String, KeyReplay> result = new TreeMap<>();
         byKey.forEach((key, rows) -> {
             KeyReplay kr = new KeyReplay();
             kr.state = tc.initialState(trainer, key);
-            MiniBatch batch = new MiniBatch(in, out, batchSize);
+            MiniBatch batch = raw != null ? MiniBatch.forModel(spec, batchSize) : new MiniBatch(in, out, batchSize);
             for (int i = 0; i < rows.size(); i++) {
-                batch.add(rows.get(i).features, rows.get(i).target);
+                if (raw != null) { // named raw features: the trainer's front-end encodes them
+                    raw.fill(batch.raw(), batch.addRow(rows.get(i).target), rows.get(i).featureValues);
+                } else {
+                    batch.add(rows.get(i).features, rows.get(i).target);
+                }
                 boolean last = i == rows.size() - 1;
                 if (batch.size() == batchSize || (last && trainTail)) {
                     kr.before.add(kr.state.copy());

@@ -15,8 +15,13 @@ public class Example {
 
     /** Key of the model this example trains (tenant, segment, A/B arm...). */
     public String modelKey;
-    /** Input vector, length = the model's inputDim. */
+    /** Input vector, length = the model's inputDim; null for a model with named features. */
     public float[] features;
+    /**
+     * The raw feature values for a model with {@code model.features} (instead of {@link #features});
+     * null for a model fed ready vectors.
+     */
+    public FeatureValues featureValues;
     /**
      * Target vector, length = the model's output width (one-hot for categorical cross-entropy);
      * null for an event to score.
@@ -39,8 +44,17 @@ public class Example {
         this.raw = raw;
     }
 
+    /** An example for a model with named features. */
+    public static Example withFeatureValues(String modelKey, FeatureValues values, float[] target, long eventTime,
+                                            String raw) {
+        Example e = new Example(modelKey, null, target, eventTime, raw);
+        e.featureValues = values;
+        return e;
+    }
+
     @Override
     public String toString() {
-        return "Example{" + modelKey + ", x=" + Arrays.toString(features) + ", y=" + Arrays.toString(target) + "}";
+        return "Example{" + modelKey + ", x=" + (featureValues != null ? featureValues : Arrays.toString(features))
+                + ", y=" + Arrays.toString(target) + "}";
     }
 }

@@ -105,11 +105,9 @@ public class OnlineTrainerOperator extends AbstractStreamOperator<LossMetric>
         super.open();
         KernelNotice.warnIfPortable();
         trainer = config.newTrainer();
-        int in = trainer.network().inputDim();
-        int out = trainer.network().outputDim();
         result = new StepResult();
-        validator = new ExampleValidator(in, out);
-        batches = new BatchBuffer(in, out, config.batchSize(), config.hasBatchNormalization());
+        validator = new ExampleValidator(config.modelSpec());
+        batches = new BatchBuffer(config.modelSpec(), config.batchSize(), config.hasBatchNormalization());
         losses = new LossAggregator(config.metricsEverySteps());
         snapshotPolicy = new SnapshotPolicy(config, trainer);
         metrics = new TrainerMetrics(getMetricGroup(), () -> store == null ? 0 : store.size());
@@ -128,8 +126,7 @@ public class OnlineTrainerOperator extends AbstractStreamOperator<LossMetric>
         Example ex = element.getValue();
         String key = (String) getCurrentKey();
         boolean unlabelled = ex.target == null && predictions.scoresUnlabelled();
-        String problem = unlabelled ? ExampleValidator.featureProblem(ex.features, trainer.network().inputDim())
-                : validator.problem(ex);
+        String problem = unlabelled ? validator.inputProblem(ex) : validator.problem(ex);
         if (problem != null) {
             deadLetter(key, problem, ex.raw != null ? ex.raw : ex.toString());
             return;

@@ -3,6 +3,7 @@ package io.streamgrad.operators;
 import io.streamgrad.model.serve.Predictor;
 import io.streamgrad.operators.scoring.HeldEvents;
 import io.streamgrad.operators.scoring.PredictionRecords;
+import io.streamgrad.operators.scoring.RawEventRows;
 import io.streamgrad.operators.scoring.PredictorSerializer;
 import io.streamgrad.operators.scoring.ScoringMetrics;
 import io.streamgrad.operators.scoring.ScratchNetworks;
@@ -58,6 +59,7 @@ public class ScoringOperator extends AbstractStreamOperator<PredictionRecord>
     private transient SnapshotAdmission admission;
     private transient PredictionRecords records;
     private transient ScratchNetworks scratch;
+    private transient RawEventRows rawRows;
     private transient ScoringMetrics metrics;
     private transient boolean snapshotsEnded;
 
@@ -79,6 +81,7 @@ public class ScoringOperator extends AbstractStreamOperator<PredictionRecord>
         admission = new SnapshotAdmission(config.classNames());
         records = new PredictionRecords(config.classNames());
         scratch = new ScratchNetworks();
+        rawRows = new RawEventRows();
         metrics = new ScoringMetrics(getMetricGroup(), () -> models == null ? 0 : models.cached());
     }
 
@@ -93,6 +96,7 @@ public class ScoringOperator extends AbstractStreamOperator<PredictionRecord>
         } else if (config.earlyEvents() == EarlyEventPolicy.HOLD && !snapshotsEnded) {
             Example copy = new Example(event.modelKey, event.features, event.target, eventTime, event.raw);
             copy.eventId = event.eventId;
+            copy.featureValues = event.featureValues;
             if (held.hold(copy)) {
                 metrics.onHeld();
             } else {
@@ -130,13 +134,18 @@ public class ScoringOperator extends AbstractStreamOperator<PredictionRecord>
     }
 
     private void score(String key, Predictor model, Example event, long eventTime, boolean wasHeld) {
-        String problem = ExampleValidator.featureProblem(event.features, model.inputDim());
+        String problem = model.model().hasFeatures() ? rawRows.problem(model.model(), event)
+                : ExampleValidator.featureProblem(event.features, model.inputDim());
         if (problem != null) {
             deadLetter(key, DeadLetter.STAGE_SCORE, problem, record(event));
             return;
         }
         float[] values = new float[model.outputDim()];
-        model.predictValues(event.features, 1, values, scratch.forModel(model));
+        if (model.model().hasFeatures()) {
+            model.predictValues(rawRows.row(model.model(), event), 1, values, scratch.forModel(model));
+        } else {
+            model.predictValues(event.features, 1, values, scratch.forModel(model));
+        }
         PredictionRecord r = records.create(key, event, eventTime, values, model.outputKind(), model.version(),
                 model.createdAtMillis());
         metrics.onPrediction(r.stalenessMillis, wasHeld);

@@ -38,7 +38,24 @@ class ExactResumeTest {
     @ValueSource(strings = {"heap", "rocksdb"})
     void resumesBitExactAcrossRescaledRestores(String backendName) throws Exception {
         OnlineTrainerConfig config = TestSupport.rich(5).maxCachedModels(3).build();
-        List<Example> xs = TestSupport.stream(KEYS, CUTS[CUTS.length - 1], 21, true);
+        resumesBitExact(config, TestSupport.stream(KEYS, CUTS[CUTS.length - 1], 21, true), backendName);
+    }
+
+    /** The same with named raw features: pending raw rows, vocabularies and statistics resume exactly. */
+    @ParameterizedTest
+    @ValueSource(strings = {"heap", "rocksdb"})
+    void resumesAFeaturesModelBitExactAcrossRescaledRestores(String backendName) throws Exception {
+        OnlineTrainerConfig config = TestSupport.features(5).maxCachedModels(3).build();
+        Map<String, ModelState> models = resumesBitExact(config,
+                TestSupport.featuresStream(KEYS, CUTS[CUTS.length - 1], 22), backendName);
+        for (ModelState m : models.values()) {
+            assertThat(m.frontEnd().vocabulary(1).size()).isEqualTo(3); // grown to maxTokens 5 - 2 OOV indices
+            assertThat(m.frontEnd().moments(0).count()).isEqualTo(m.examplesSeen());
+        }
+    }
+
+    private Map<String, ModelState> resumesBitExact(OnlineTrainerConfig config, List<Example> xs, String backendName)
+            throws Exception {
 
         // uninterrupted run
         Map<String, ModelState> expected = new TreeMap<>();
@@ -109,6 +126,7 @@ class ExactResumeTest {
         }
         // same metrics, per key in the same order (subtasks interleave keys differently)
         assertThat(sortedByKeyStable(actualMetrics)).isEqualTo(sortedByKeyStable(expectedMetrics));
+        return expected;
     }
 
     private static String describe(LossMetric m) {

@@ -36,7 +36,51 @@ final class TestSupport {
     static final String SLOW_EARLY_STOPPING = """
             {"monitor": "loss", "patience": 1000, "stepsPerEpoch": 2, "restoreBestWeights": true}""";
 
+    /**
+     * Named raw features: online-normalised numbers, a growing string lookup with an embedding,
+     * a hashed integer one-hot; BN and dropout in the trunk, a classifier.
+     */
+    static final String FEATURES_MODEL = """
+            {"features": [
+              {"name": "amount", "type": "numeric", "size": 2, "normalization": {"adapt": "online"}},
+              {"name": "country", "type": "string",
+               "lookup": {"vocabulary": ["DE"], "maxTokens": 5, "numOovIndices": 2, "grow": true},
+               "embedding": {"outputDim": 3}},
+              {"name": "store", "type": "integer", "hashing": {"numBins": 4}, "encoding": "oneHot"}],
+             "layers": [
+              {"type": "dense", "units": 6, "activation": "relu"},
+              {"type": "batchNormalization"},
+              {"type": "dropout", "rate": 0.25},
+              {"type": "dense", "units": 2, "activation": "softmax"}],
+             "loss": "categoricalCrossentropy"}""";
+    static final String[] COUNTRIES = {"DE", "FR", "IT", "ES", "PL", "NL", "S\u00e3o Tom\u00e9"};
+
     private TestSupport() {}
+
+    static OnlineTrainerConfig.Builder features(int batchSize) {
+        return OnlineTrainerConfig.builder().model(FEATURES_MODEL).optimizer(ADAM_DECAY)
+                .earlyStopping(SLOW_EARLY_STOPPING).batchSize(batchSize).seed(13);
+    }
+
+    static Example featuresExample(String key, Random r) {
+        double a = 100 + 50 * r.nextGaussian();
+        double b = r.nextGaussian();
+        String country = COUNTRIES[r.nextInt(COUNTRIES.length)];
+        long store = r.nextInt(20) - 5;
+        boolean pos = (a > 100) ^ country.equals("FR") ^ (store % 3 == 0);
+        return Example.withFeatureValues(key, new FeatureValues(new double[] {a, b}, new String[] {country},
+                new long[] {store}), pos ? new float[] {0, 1} : new float[] {1, 0}, Example.NO_TIMESTAMP, null);
+    }
+
+    /** {@code n} raw-feature examples for {@link #FEATURES_MODEL} over {@code keys}. */
+    static List<Example> featuresStream(String[] keys, int n, long seed) {
+        Random r = new Random(seed);
+        List<Example> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(featuresExample(keys[r.nextInt(keys.length)], r));
+        }
+        return out;
+    }
 
     static OnlineTrainerConfig.Builder linear(int batchSize) {
         return OnlineTrainerConfig.builder().model(LINEAR_MODEL).optimizer(SGD).batchSize(batchSize).seed(7);

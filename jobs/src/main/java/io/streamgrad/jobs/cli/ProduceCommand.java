@@ -2,6 +2,7 @@ package io.streamgrad.jobs.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamgrad.jobs.demo.ClickThroughStream;
 import io.streamgrad.jobs.input.ExampleParser;
 import java.io.BufferedReader;
 import java.io.PrintStream;
@@ -38,8 +39,17 @@ final class ProduceCommand extends CliCommand {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     static final int REACH_SECONDS = 10;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "CSV or JSON-lines file, - for standard input")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE",
+            description = "CSV or JSON-lines file, - for standard input")
     private String file;
+
+    @Option(names = "--synthetic", paramLabel = "NAME",
+            description = "instead of FILE, an endless synthetic stream: click-through (for "
+                    + "examples/click-through.yaml); bound it with --limit")
+    private String synthetic;
+
+    @Option(names = "--seed", paramLabel = "N", description = "seed of the --synthetic stream (default 1)")
+    private long seed = 1;
 
     @Option(names = "--topic", required = true, paramLabel = "TOPIC", description = "Kafka topic to send to")
     private String topic;
@@ -78,7 +88,13 @@ final class ProduceCommand extends CliCommand {
 
     @Override
     int run(PrintStream out, PrintStream err) throws Exception {
-        if (!file.equals("-") && !Files.isRegularFile(Path.of(file))) {
+        if ((file == null) == (synthetic == null)) {
+            throw usageError("give either FILE or --synthetic NAME");
+        }
+        if (synthetic != null && !synthetic.equals("click-through")) {
+            throw usageError("--synthetic: unknown stream '" + synthetic + "' (known: click-through)");
+        }
+        if (file != null && !file.equals("-") && !Files.isRegularFile(Path.of(file))) {
             throw usageError("no such file: " + file);
         }
         Properties p = new Properties();
@@ -96,8 +112,8 @@ final class ProduceCommand extends CliCommand {
         long start = System.nanoTime();
         long lastReport = start;
         long lastCount = 0;
-        try (BufferedReader in = file.equals("-")
-                ? new BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8))
+        try (BufferedReader in = synthetic != null ? new BufferedReader(new ClickThroughStream(seed).lines())
+                : file.equals("-") ? new BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8))
                 : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8);
              KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
             String line;

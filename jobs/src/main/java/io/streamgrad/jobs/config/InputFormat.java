@@ -2,10 +2,13 @@ package io.streamgrad.jobs.config;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import io.streamgrad.model.spec.FeatureSpec;
 import io.streamgrad.model.spec.LossKind;
 import io.streamgrad.model.spec.ModelSpec;
 import java.io.Serializable;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The {@code input} section: how input records become examples. Serializable: shipped to the
@@ -13,9 +16,18 @@ import java.util.List;
  * give each setting with its format-dependent default applied.
  *
  * @param maxRecordChars dead letters keep at most this many characters of the raw record
+ * @param defaults for a model with {@code model.features}: the value a feature takes when a
+ *     record lacks it (JSON field absent or null, CSV cell empty), written as in a CSV cell (a
+ *     number for every component of a numeric feature, a string, an integer); a feature without a
+ *     default makes such a record a dead letter. A value of the wrong type is never defaulted.
  */
-public record InputFormat(Format format, Key key, Label label, Json json, Csv csv, Integer maxRecordChars)
-        implements Serializable {
+public record InputFormat(Format format, Key key, Label label, Json json, Csv csv, Integer maxRecordChars,
+                          Map<String, String> defaults) implements Serializable {
+
+    /** An input section without feature defaults. */
+    public InputFormat(Format format, Key key, Label label, Json json, Csv csv, Integer maxRecordChars) {
+        this(format, key, label, json, csv, maxRecordChars, null);
+    }
 
     /** The record format. */
     public enum Format {
@@ -187,6 +199,7 @@ public record InputFormat(Format format, Key key, Label label, Json json, Csv cs
             json = null;
         }
         maxRecordChars = Checks.atLeast("maxRecordChars", maxRecordChars, 10_000, 16);
+        defaults = defaults == null ? Map.of() : new LinkedHashMap<>(defaults); // serializable, ordered
     }
 
     /** Checks the input against the model's dimensions and loss; errors name {@code input.*} fields. */
@@ -211,6 +224,13 @@ public record InputFormat(Format format, Key key, Label label, Json json, Csv cs
                         : "class names need a classification loss");
             }
         }
+        if (model.hasFeatures()) {
+            checkFeatures(model.features());
+            return;
+        }
+        if (!defaults.isEmpty()) {
+            throw new ConfigException("input.defaults", "needs a model with model.features");
+        }
         if (isJson() && !json.featureFields().isEmpty() && json.featureFields().size() != model.inputDim()) {
             throw new ConfigException("input.json.featureFields", "lists " + json.featureFields().size()
                     + " fields but model.inputDim is " + model.inputDim());
@@ -219,6 +239,52 @@ public record InputFormat(Format format, Key key, Label label, Json json, Csv cs
             throw new ConfigException("input.csv.features", "lists " + csv.features().size()
                     + " columns but model.inputDim is " + model.inputDim());
         }
+    }
+
+    /**
+     * A model with named features reads JSON fields by feature name, or CSV columns listed in
+     * feature order ({@code size} columns for a numeric feature); defaults must name a feature and
+     * fit its type.
+     */
+    private void checkFeatures(List<FeatureSpec> features) {
+        if (isJson() && (json.features() != null || !json.featureFields().isEmpty())) {
+            throw new ConfigException(json.features() != null ? "input.json.features" : "input.json.featureFields",
+                    "a model with model.features reads each feature from the JSON field of its name");
+        }
+        int columns = 0;
+        for (FeatureSpec f : features) {
+            columns += f instanceof FeatureSpec.Numeric n ? n.size() : 1;
+        }
+        if (!isJson() && csv.features().size() != columns) {
+            throw new ConfigException("input.csv.features", "lists " + csv.features().size() + " columns but the "
+                    + "model's features take " + columns + " (one per feature, `size` for a numeric feature)");
+        }
+        for (Map.Entry<String, String> d : defaults.entrySet()) {
+            String path = "input.defaults." + d.getKey();
+            FeatureSpec f = features.stream().filter(x -> x.name().equals(d.getKey())).findFirst()
+                    .orElseThrow(() -> new ConfigException(path, "is not a feature of the model"));
+            String v = d.getValue() == null ? "" : d.getValue().strip();
+            try {
+                if (f instanceof FeatureSpec.Numeric) {
+                    if (!Float.isFinite((float) Double.parseDouble(v))) {
+                        throw new NumberFormatException();
+                    }
+                } else if (((FeatureSpec.Categorical) f).integer()) {
+                    Long.parseLong(v);
+                } else if (d.getValue() == null) {
+                    throw new NumberFormatException();
+                }
+            } catch (NumberFormatException e) {
+                throw new ConfigException(path, "must be " + (f instanceof FeatureSpec.Numeric ? "a finite number"
+                        : ((FeatureSpec.Categorical) f).integer() ? "a 64-bit integer" : "a string")
+                        + ", got '" + d.getValue() + "'");
+            }
+        }
+    }
+
+    /** Feature name to its default text (see the record comment). */
+    public Map<String, String> featureDefaults() {
+        return defaults;
     }
 
     public boolean isJson() {

@@ -1,11 +1,13 @@
 package io.streamgrad.jobs.input;
 
 import io.streamgrad.operators.Example;
+import io.streamgrad.operators.FeatureValues;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A CSV line to an example: features, label and event time from numbered columns. The common
+ * A CSV line to an example: features (a vector, or the named raw features of a model with
+ * {@code model.features}, in feature order), label and event time from numbered columns. The common
  * line (no quotes, plain decimal features) takes a path that makes no String per cell; everything
  * else takes the general path, and both give the same result, bit for bit, with the same reasons.
  */
@@ -24,9 +26,11 @@ final class CsvExampleParser implements RecordParser {
     private final LabelEncoder labels;
     /** The largest column used (key, features, label, event time): the plain path reads no further. */
     private final int lastColumn;
+    /** Reads named raw features (a model with {@code model.features}), or null for a feature vector. */
+    private final RawFeatureReader rawFeatures;
 
     CsvExampleParser(ModelKeySource keys, int keyColumn, char delimiter, int[] features, int[] label, int eventTime,
-                     int inputDim, LabelEncoder labels) {
+                     int inputDim, LabelEncoder labels, RawFeatureReader rawFeatures) {
         this.keys = keys;
         this.keyColumn = keyColumn;
         this.delimiter = delimiter;
@@ -43,11 +47,12 @@ final class CsvExampleParser implements RecordParser {
             max = Math.max(max, c);
         }
         this.lastColumn = max;
+        this.rawFeatures = rawFeatures;
     }
 
     @Override
     public Example parse(String recordKey, String raw) throws Reject {
-        Example plain = parsePlain(recordKey, raw);
+        Example plain = rawFeatures == null ? parsePlain(recordKey, raw) : null;
         return plain != null ? plain : parseGeneral(recordKey, raw);
     }
 
@@ -59,10 +64,16 @@ final class CsvExampleParser implements RecordParser {
         List<String> cols = CsvText.split(line, delimiter);
         String key = keys.require(recordKey, keys.readsRecord() && keyColumn < cols.size()
                 ? cols.get(keyColumn).strip() : null);
-        float[] x = new float[inputDim];
-        for (int i = 0; i < inputDim; i++) {
-            int c = features[i];
-            x[i] = FieldValues.number(key, "column " + c, cell(key, cols, c));
+        float[] x = null;
+        FeatureValues values = null;
+        if (rawFeatures != null) {
+            values = rawFeatures.fromCells(key, cols, features);
+        } else {
+            x = new float[inputDim];
+            for (int i = 0; i < inputDim; i++) {
+                int c = features[i];
+                x[i] = FieldValues.number(key, "column " + c, cell(key, cols, c));
+            }
         }
         List<String> cells = new ArrayList<>();
         for (int c : label) {
@@ -73,7 +84,7 @@ final class CsvExampleParser implements RecordParser {
         if (eventTime >= 0 && eventTime < cols.size() && !cols.get(eventTime).isBlank()) {
             time = FieldValues.eventTime(key, "column " + eventTime, cols.get(eventTime).strip());
         }
-        return new Example(key, x, y, time, raw);
+        return values == null ? new Example(key, x, y, time, raw) : Example.withFeatureValues(key, values, y, time, raw);
     }
 
     private static String cell(String key, List<String> cols, int c) throws Reject {

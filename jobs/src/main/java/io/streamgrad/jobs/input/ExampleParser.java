@@ -11,8 +11,9 @@ import org.apache.flink.annotation.PublicEvolving;
 /**
  * Turns one raw input record (JSON object or CSV line, by the job's input format) into an
  * {@link Example}, or into a dead letter naming what is wrong. Never throws: a bad record must not
- * fail the job. Widths are checked against the model (input vector = {@code inputDim}, target =
- * output width), class indices against the class count, and non-finite numbers are rejected.
+ * fail the job. Widths are checked against the model (input vector = {@code inputDim}, or each
+ * named raw feature of a model with {@code model.features} by name and type; target = output
+ * width), class indices against the class count, and non-finite numbers are rejected.
  *
  * <p>Nothing taken from a record may make an output record large: a model key longer than
  * {@link #MAX_KEY_CHARS} is rejected, values quoted in a reason are abbreviated, and a dead letter
@@ -29,15 +30,22 @@ public final class ExampleParser implements InputParser {
     private final RecordParser records;
     private final DeadLetterBounds deadLetters;
 
+    /** A parser for {@code model}'s examples: named raw features when it has {@code model.features}. */
     public ExampleParser(InputFormat format, ModelSpec model) {
-        this(format, model.inputDim(), model.outputDim(), model.loss());
+        this(format, model.inputDim(), model.outputDim(), model.loss(),
+                model.hasFeatures() ? new RawFeatureReader(model.features(), format.featureDefaults()) : null);
+    }
+
+    public ExampleParser(InputFormat format, int inputDim, int outputDim, LossKind loss) {
+        this(format, inputDim, outputDim, loss, null);
     }
 
     /**
      * The one place that reads the input configuration: picks the format's parser and gives it
-     * the shared key source and label encoder.
+     * the shared key source, label encoder and (for named features) feature reader.
      */
-    public ExampleParser(InputFormat format, int inputDim, int outputDim, LossKind loss) {
+    private ExampleParser(InputFormat format, int inputDim, int outputDim, LossKind loss,
+                          RawFeatureReader rawFeatures) {
         InputFormat.KeySource keyFrom = format.keyFrom();
         LabelEncoder labels = new LabelEncoder(format.labelEncoding(),
                 format.classes(), outputDim, loss);
@@ -45,12 +53,12 @@ public final class ExampleParser implements InputParser {
             records = new JsonExampleParser(
                     new ModelKeySource(keyFrom, format.constantKey(), "field '" + format.keyField() + "'"),
                     format.keyField(), format.jsonFeatures(), format.jsonFeatureFields(), format.jsonLabel(),
-                    format.jsonEventTime(), inputDim, labels);
+                    format.jsonEventTime(), inputDim, labels, rawFeatures);
         } else {
             records = new CsvExampleParser(
                     new ModelKeySource(keyFrom, format.constantKey(), "column " + format.keyColumn()),
                     format.keyColumn(), format.csvDelimiter(), columns(format.csvFeatures()),
-                    columns(format.csvLabel()), format.csvEventTime(), inputDim, labels);
+                    columns(format.csvLabel()), format.csvEventTime(), inputDim, labels, rawFeatures);
         }
         deadLetters = new DeadLetterBounds(format.maxRecordChars());
     }

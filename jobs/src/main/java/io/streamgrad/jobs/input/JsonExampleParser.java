@@ -4,11 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamgrad.operators.Example;
+import io.streamgrad.operators.FeatureValues;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A JSON object to an example: the features from one array field or from named numeric fields,
+ * A JSON object to an example: the features from one array field or from named numeric fields
+ * (or, for a model with {@code model.features}, each feature from the field of its name),
  * the label from one field (a number, a class name or an array), an optional event-time field.
  * Numbers may also come as numeric strings.
  */
@@ -26,9 +28,12 @@ final class JsonExampleParser implements RecordParser {
     private final String eventTime;
     private final int inputDim;
     private final LabelEncoder labels;
+    /** Reads named raw features (a model with {@code model.features}), or null for a feature vector. */
+    private final RawFeatureReader rawFeatures;
 
     JsonExampleParser(ModelKeySource keys, String keyField, String features, List<String> featureFields,
-                      String label, String eventTime, int inputDim, LabelEncoder labels) {
+                      String label, String eventTime, int inputDim, LabelEncoder labels,
+                      RawFeatureReader rawFeatures) {
         this.keys = keys;
         this.keyField = keyField;
         this.features = features;
@@ -37,6 +42,7 @@ final class JsonExampleParser implements RecordParser {
         this.eventTime = eventTime;
         this.inputDim = inputDim;
         this.labels = labels;
+        this.rawFeatures = rawFeatures;
     }
 
     @Override
@@ -51,7 +57,8 @@ final class JsonExampleParser implements RecordParser {
             throw new Reject(recordKey, "expected a JSON object");
         }
         String key = keys.require(recordKey, keys.readsRecord() ? text(n.get(keyField)) : null);
-        float[] x = features(key, n);
+        float[] x = rawFeatures == null ? features(key, n) : null;
+        FeatureValues values = rawFeatures == null ? null : rawFeatures.fromJson(key, n);
         float[] y = target(key, n);
         long time = Example.NO_TIMESTAMP;
         if (eventTime != null) {
@@ -60,7 +67,7 @@ final class JsonExampleParser implements RecordParser {
                 time = FieldValues.eventTime(key, eventTime, t.asText());
             }
         }
-        return new Example(key, x, y, time, raw);
+        return values == null ? new Example(key, x, y, time, raw) : Example.withFeatureValues(key, values, y, time, raw);
     }
 
     /** The text of a scalar field; null for a missing field, null or a structure. */

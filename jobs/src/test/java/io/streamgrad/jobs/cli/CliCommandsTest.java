@@ -64,5 +64,7 @@ class CliCommandsTest {
         assertThat(out.toString()).contains("run", "demo", "produce", "inspect", "replay");
         assertThat(cli("produce", "nope.csv", "--topic", "t")).isEqualTo(2);
         assertThat(err.toString()).contains("no such file");
+        assertThat(cli("produce", "--synthetic", "nope", "--topic", "t")).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown stream");
     }
 }

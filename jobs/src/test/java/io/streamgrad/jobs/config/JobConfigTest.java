@@ -118,7 +118,8 @@ public class JobConfigTest {
     }
 
     @ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"regression", "binary", "multiclass", "multi-model"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"regression", "binary", "multiclass", "multi-model",
+            "click-through"})
     void theShippedExamplesLoad(String name) throws Exception {
         try (var in = JobConfigTest.class.getClassLoader().getResourceAsStream("examples/" + name + ".yaml")) {
             JobConfig c = JobConfig.parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), List.of());

@@ -1,10 +1,12 @@
 package io.streamgrad.model.serve;
 
+import io.streamgrad.model.features.FeatureBatch;
 import io.streamgrad.model.nn.Network;
 import io.streamgrad.model.snapshot.ModelSnapshot;
 import io.streamgrad.model.snapshot.SnapshotJson;
 import io.streamgrad.model.spec.ModelSpec;
 import io.streamgrad.model.spec.SpecException;
+import io.streamgrad.model.state.FrontEndState;
 import io.streamgrad.model.state.ModelState;
 import io.streamgrad.model.state.ModelStateCodec;
 import io.streamgrad.model.state.StateFormatException;
@@ -16,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
@@ -32,9 +35,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * result. Callers that keep their own scratch per thread use
  * {@link #predictValues(float[], int, float[], Network)}.
  *
- * <p>Inputs are rows of {@link #inputDim()} floats, in the order the model was trained on; a
- * feature front-end that turns named raw features into such a row belongs in front of
- * {@link #predict(float[])} (e.g. a later {@code predict(Map<String, Object>)}).
+ * <p>Inputs are rows of {@link #inputDim()} floats, in the order the model was trained on. A model
+ * with a feature front-end ({@code model.features}) also takes raw rows, {@link #predict(Map)} or
+ * {@link #predictValues(FeatureBatch, int, float[], Network)}: the front-end runs in inference mode
+ * with the snapshot's vocabularies and statistics (no growth, no merging), so the result is the
+ * engine's {@code Trainer.predict} on the same raw rows.
  */
 public final class Predictor {
     /** {@link #createdAtMillis()} of a model loaded without that metadata. */
@@ -45,6 +50,8 @@ public final class Predictor {
     private final long createdAtMillis;
     private final ModelSpec model;
     private final float[][] weights;
+    /** Vocabularies and statistics of the front-end (a private copy, never written). */
+    private final FrontEndState frontEnd;
     private final OutputKind kind;
     private final List<String> classNames;
     private final int inputDim;
@@ -52,27 +59,32 @@ public final class Predictor {
     private final ConcurrentLinkedQueue<Network> idle = new ConcurrentLinkedQueue<>();
 
     private Predictor(String modelKey, long version, long createdAtMillis, ModelSpec model, float[][] weights,
-                      List<String> classNames) {
+                      FrontEndState frontEnd, List<String> classNames) {
         this.modelKey = modelKey;
         this.version = version;
         this.createdAtMillis = createdAtMillis;
         this.model = model;
         this.weights = weights;
+        this.frontEnd = frontEnd;
         this.kind = OutputKind.of(model);
         this.classNames = classNames;
         this.inputDim = model.inputDim();
         this.outputDim = model.outputDim();
     }
 
-    private static Predictor checked(String key, long version, long createdAt, ModelSpec model, float[][] weights) {
+    private static Predictor checked(String key, long version, long createdAt, ModelSpec model, float[][] weights,
+                                     FrontEndState frontEnd) {
         WeightsCheck.check(new VariableLayout(model), weights, "weights"); // before a Network sizes buffers by it
-        return new Predictor(key, version, createdAt, model, weights, List.of());
+        if (model.hasFeatures() && !frontEnd.fits(model.features())) {
+            throw new SpecException("features", "the state's front-end does not fit the model's features");
+        }
+        return new Predictor(key, version, createdAt, model, weights, frontEnd, List.of());
     }
 
     /** A predictor of {@code snapshot}'s weights (copied: a live snapshot may share its arrays). */
     public static Predictor of(ModelSnapshot snapshot) {
         return checked(snapshot.modelKey(), snapshot.version(), snapshot.createdAtMillis(), snapshot.model(),
-                deepCopy(snapshot.state().weights()));
+                deepCopy(snapshot.state().weights()), snapshot.state().frontEnd().copy());
     }
 
     /**
@@ -80,7 +92,8 @@ public final class Predictor {
      * snapshot carries besides the state; the version is the state's own.
      */
     public static Predictor of(ModelSpec model, ModelState state, String modelKey, long createdAtMillis) {
-        return checked(modelKey, state.version(), createdAtMillis, model, deepCopy(state.weights()));
+        return checked(modelKey, state.version(), createdAtMillis, model, deepCopy(state.weights()),
+                state.frontEnd().copy());
     }
 
     /**
@@ -90,7 +103,8 @@ public final class Predictor {
      */
     public static Predictor fromJson(byte[] json) {
         ModelSnapshot s = SnapshotJson.fromBytes(json);
-        return checked(s.modelKey(), s.version(), s.createdAtMillis(), s.model(), s.state().weights());
+        return checked(s.modelKey(), s.version(), s.createdAtMillis(), s.model(), s.state().weights(),
+                s.state().frontEnd());
     }
 
     public static Predictor fromJson(String json) {
@@ -125,7 +139,7 @@ public final class Predictor {
         } catch (StateFormatException e) {
             throw new SpecException("state", "is not a valid model state: " + e.getMessage());
         }
-        return checked(modelKey, s.version(), createdAtMillis, model, s.weights());
+        return checked(modelKey, s.version(), createdAtMillis, model, s.weights(), s.frontEnd());
     }
 
     /**
@@ -140,16 +154,17 @@ public final class Predictor {
                     ? "classNames: a " + kind + " model has no classes"
                     : "classNames: expected " + expected + " names, got " + copy.size());
         }
-        return new Predictor(modelKey, version, createdAtMillis, model, weights, copy);
+        return new Predictor(modelKey, version, createdAtMillis, model, weights, frontEnd, copy);
     }
 
     /**
      * The binary form {@link #fromState} reads: a weights-only model state
-     * ({@link ModelStateCodec}) with this predictor's version.
+     * ({@link ModelStateCodec}, with the front-end state of a model with features) with this
+     * predictor's version.
      */
     public byte[] toState() {
         float[][][] noSlots = new float[weights.length][0][];
-        ModelState s = new ModelState(weights, noSlots, new double[0], null);
+        ModelState s = new ModelState(weights, noSlots, new double[0], null, frontEnd);
         s.setVersion(version);
         return ModelStateCodec.encode(s);
     }
@@ -211,6 +226,51 @@ public final class Predictor {
         }
         float[] y = scratch.forward(weights, rows, batch, false, null);
         System.arraycopy(y, 0, out, 0, batch * outputDim);
+    }
+
+    /**
+     * Predicts one raw row of a model with features: feature name to value (a {@code Number} or a
+     * {@code double[]} / {@code float[]} / {@code List} of numbers for a numeric feature, a
+     * {@code String} for a string feature, an integral {@code Number} for an integer feature).
+     *
+     * @throws IllegalArgumentException naming the feature when a value is missing or of the wrong type
+     */
+    public Prediction predict(Map<String, ?> row) {
+        FeatureBatch raw = RawRows.batchOf(model, List.of(row));
+        float[] out = new float[outputDim];
+        predictValues(raw, 1, out);
+        return prediction(out);
+    }
+
+    /** The raw outputs of the first {@code rows} rows of {@code raw} into {@code out}. */
+    public void predictValues(FeatureBatch raw, int rows, float[] out) {
+        Network network = idle.poll();
+        if (network == null) {
+            network = newScratch();
+        }
+        try {
+            predictValues(raw, rows, out, network);
+        } finally {
+            idle.offer(network);
+        }
+    }
+
+    /**
+     * Like {@link #predictValues(float[], int, float[], Network)} for raw rows of a model with
+     * features, in the feature order of {@link #model()}.
+     */
+    public void predictValues(FeatureBatch raw, int rows, float[] out, Network scratch) {
+        if (!model.hasFeatures()) {
+            throw new IllegalArgumentException("the model takes ready vectors of " + inputDim + " values, not raw rows");
+        }
+        if (rows < 1 || raw.size() < rows || out.length < rows * outputDim) {
+            throw new IllegalArgumentException("raw/out too small for a batch of " + rows);
+        }
+        if (scratch.spec() != model && !scratch.spec().equals(model)) {
+            throw new IllegalArgumentException("scratch network is of another model specification");
+        }
+        float[] y = scratch.forward(weights, frontEnd, raw, rows);
+        System.arraycopy(y, 0, out, 0, rows * outputDim);
     }
 
     /** A new scratch network for {@link #predictValues(float[], int, float[], Network)}. */

@@ -15,7 +15,7 @@ final class LabelJoinRecords {
         if (e.modelKey == null) {
             return "modelKey: missing";
         }
-        if (e.features == null || e.features.length == 0) {
+        if ((e.features == null || e.features.length == 0) && e.featureValues == null) {
             return "features: missing";
         }
         return time == ScoredEvent.NO_TIMESTAMP ? "eventTime: missing (the horizon is measured in event time)" : null;

@@ -114,6 +114,8 @@ public final class LabelJoiner {
     }
 
     private static Example example(ScoredEvent e, long eventTime, float[] target) {
-        return new Example(e.modelKey, e.features, target, eventTime, e.eventId);
+        Example x = new Example(e.modelKey, e.features, target, eventTime, e.eventId);
+        x.featureValues = e.featureValues; // a model with named features: the raw values as scored
+        return x;
     }
 }

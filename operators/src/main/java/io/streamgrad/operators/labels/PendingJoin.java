@@ -34,6 +34,7 @@ public class PendingJoin {
         PendingJoin p = new PendingJoin();
         // only what the example needs: the evaluation fields would just fill the state
         p.event = new ScoredEvent(e.eventId, e.modelKey, e.features, e.eventTime);
+        p.event.featureValues = e.featureValues;
         p.eventTime = eventTime;
         p.modelKey = e.modelKey;
         p.timer = expiry;

@@ -1,5 +1,6 @@
 package io.streamgrad.operators.labels;
 
+import io.streamgrad.operators.FeatureValues;
 import java.util.Arrays;
 import org.apache.flink.annotation.PublicEvolving;
 
@@ -21,8 +22,10 @@ public class ScoredEvent {
     public String eventId;
     /** Key of the model that scored it, and that the training example is for. Required. */
     public String modelKey;
-    /** The input vector exactly as scored. Required. */
+    /** The input vector exactly as scored. Required, unless {@link #featureValues} are given. */
     public float[] features;
+    /** The raw feature values as scored, for a model with named features (instead of {@link #features}). */
+    public FeatureValues featureValues;
     /** Event time in epoch milliseconds, or {@link #NO_TIMESTAMP}. */
     public long eventTime = NO_TIMESTAMP;
     /** The prediction made, for evaluation; optional (null), not used by the join. */
@@ -42,6 +45,6 @@ public class ScoredEvent {
     @Override
     public String toString() {
         return "ScoredEvent{id=" + eventId + ", key=" + modelKey + ", t=" + eventTime
-                + ", x=" + Arrays.toString(features) + "}";
+                + ", x=" + (featureValues != null ? featureValues : Arrays.toString(features)) + "}";
     }
 }

@@ -1,12 +1,14 @@
 package io.streamgrad.operators.state;
 
 import io.streamgrad.operators.Example;
+import io.streamgrad.operators.FeatureValues;
 import java.util.Arrays;
 import org.apache.flink.annotation.Internal;
 
 /**
  * Per-key bookkeeping of the online trainer besides the model itself, kept in keyed state so a
- * restore resumes exactly: the pending partial mini-batch (row-major features and targets), the
+ * restore resumes exactly: the pending partial mini-batch (row-major features and targets, or the
+ * raw feature values of a model with named features), the
  * registered timers, the last snapshot version and the metric aggregate in progress.
  * A Flink POJO (serialized by Flink's POJO serializer, which supports field evolution), so the
  * field names are part of the savepoint format.
@@ -20,6 +22,13 @@ public class KeyProgress {
     public float[] pendingX;
     public float[] pendingY;
     public int pendingRows;
+    /**
+     * Raw rows of a model with named features (then {@link #pendingX} stays null): per row its
+     * numeric components, strings and integers, row-major like {@link #pendingX}.
+     */
+    public double[] pendingNumbers;
+    public String[] pendingStrings;
+    public long[] pendingIntegers;
     /** Largest event time of the pending rows, or {@link Example#NO_TIMESTAMP}. */
     public long pendingMaxEventTime = Example.NO_TIMESTAMP;
 
@@ -63,7 +72,39 @@ public class KeyProgress {
         pendingRows++;
     }
 
+    /**
+     * Appends one raw row ({@code values} sized as the model's features say), growing the buffers
+     * to {@code capacityRows} at most once per key.
+     */
+    public void addRawRow(FeatureValues values, float[] y, int capacityRows) {
+        int n = values.numbers == null ? 0 : values.numbers.length; // an empty group may be null
+        int s = values.strings == null ? 0 : values.strings.length;
+        int i = values.integers == null ? 0 : values.integers.length;
+        int out = y.length;
+        if (pendingY == null || pendingNumbers == null || pendingY.length < (pendingRows + 1) * out) {
+            int cap = Math.max(capacityRows, pendingRows + 1);
+            pendingNumbers = pendingNumbers == null ? new double[cap * n] : Arrays.copyOf(pendingNumbers, cap * n);
+            pendingStrings = pendingStrings == null ? new String[cap * s] : Arrays.copyOf(pendingStrings, cap * s);
+            pendingIntegers = pendingIntegers == null ? new long[cap * i] : Arrays.copyOf(pendingIntegers, cap * i);
+            pendingY = pendingY == null ? new float[cap * out] : Arrays.copyOf(pendingY, cap * out);
+        }
+        if (n > 0) {
+            System.arraycopy(values.numbers, 0, pendingNumbers, pendingRows * n, n);
+        }
+        if (s > 0) {
+            System.arraycopy(values.strings, 0, pendingStrings, pendingRows * s, s);
+        }
+        if (i > 0) {
+            System.arraycopy(values.integers, 0, pendingIntegers, pendingRows * i, i);
+        }
+        System.arraycopy(y, 0, pendingY, pendingRows * out, out);
+        pendingRows++;
+    }
+
     public void clearPending() {
+        if (pendingStrings != null) {
+            Arrays.fill(pendingStrings, null); // no stale strings kept in state
+        }
         pendingRows = 0;
         pendingMaxEventTime = Example.NO_TIMESTAMP;
     }

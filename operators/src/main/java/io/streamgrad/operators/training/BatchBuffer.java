@@ -1,5 +1,6 @@
 package io.streamgrad.operators.training;
 
+import io.streamgrad.model.spec.ModelSpec;
 import io.streamgrad.model.train.MiniBatch;
 import io.streamgrad.operators.Example;
 import io.streamgrad.operators.state.KeyProgress;
@@ -9,7 +10,9 @@ import java.util.List;
 import org.apache.flink.annotation.Internal;
 
 /**
- * Collects a key's rows (in its {@link KeyProgress}, so they survive a restore) into mini-batches.
+ * Collects a key's rows (in its {@link KeyProgress}, so they survive a restore) into mini-batches:
+ * ready vectors, or for a model with named features raw rows ({@link MiniBatch#forModel}), which
+ * the trainer's front-end encodes.
  *
  * <p>BatchNormalization models never train a 1-row batch: one row has zero batch variance, so it
  * would be normalised to beta and record a zero moving variance. Such a row is held until more
@@ -31,6 +34,9 @@ public final class BatchBuffer {
     private final int batchSize;
     private final boolean holdSingleRows;
     private final MiniBatch batch;
+    /** The named features' layout, or null for a model fed ready vectors. */
+    private final FeatureRows rows;
+    private final float[] target;
 
     public BatchBuffer(int inputDim, int outputDim, int batchSize, boolean batchNormalization) {
         this.inputDim = inputDim;
@@ -38,11 +44,28 @@ public final class BatchBuffer {
         this.batchSize = batchSize;
         this.holdSingleRows = batchNormalization;
         this.batch = new MiniBatch(inputDim, outputDim, batchSize);
+        this.rows = null;
+        this.target = null;
+    }
+
+    /** A buffer for {@code model}'s rows: raw rows when it has named features. */
+    public BatchBuffer(ModelSpec model, int batchSize, boolean batchNormalization) {
+        this.inputDim = model.inputDim();
+        this.outputDim = model.outputDim();
+        this.batchSize = batchSize;
+        this.holdSingleRows = batchNormalization;
+        this.batch = MiniBatch.forModel(model, batchSize);
+        this.rows = model.hasFeatures() ? new FeatureRows(model.features()) : null;
+        this.target = new float[outputDim];
     }
 
     /** Buffers a valid example; true when the batch is full. */
     public boolean add(KeyProgress p, Example ex, long eventTime) {
-        p.addRow(ex.features, ex.target, batchSize);
+        if (rows != null) {
+            p.addRawRow(ex.featureValues, ex.target, batchSize);
+        } else {
+            p.addRow(ex.features, ex.target, batchSize);
+        }
         p.pendingMaxEventTime = Math.max(p.pendingMaxEventTime, eventTime);
         return p.pendingRows >= batchSize;
     }
@@ -64,7 +87,14 @@ public final class BatchBuffer {
     public MiniBatch take(KeyProgress p) {
         batch.clear();
         for (int r = 0; r < p.pendingRows; r++) {
-            batch.add(p.pendingX, r * inputDim, p.pendingY, r * outputDim);
+            if (rows == null) {
+                batch.add(p.pendingX, r * inputDim, p.pendingY, r * outputDim);
+            } else {
+                System.arraycopy(p.pendingY, r * outputDim, target, 0, outputDim);
+                int row = batch.addRow(target);
+                rows.fill(batch.raw(), row, p.pendingNumbers, r * rows.numbers(), p.pendingStrings,
+                        r * rows.strings(), p.pendingIntegers, r * rows.integers());
+            }
         }
         p.clearPending();
         return batch;
@@ -77,13 +107,24 @@ public final class BatchBuffer {
 
     /** Every pending row as JSON-like text for its dead letter, in arrival order; clears them. */
     public List<String> dropPending(String key, KeyProgress p) {
-        List<String> rows = new ArrayList<>(p.pendingRows);
+        List<String> texts = new ArrayList<>(p.pendingRows);
         for (int r = 0; r < p.pendingRows; r++) {
-            rows.add("{\"modelKey\":\"" + key + "\",\"features\":"
-                    + Arrays.toString(Arrays.copyOfRange(p.pendingX, r * inputDim, (r + 1) * inputDim)) + ",\"target\":"
+            texts.add("{\"modelKey\":\"" + key + "\",\"features\":" + pendingFeatures(p, r) + ",\"target\":"
                     + Arrays.toString(Arrays.copyOfRange(p.pendingY, r * outputDim, (r + 1) * outputDim)) + "}");
         }
         p.clearPending();
-        return rows;
+        return texts;
+    }
+
+    private String pendingFeatures(KeyProgress p, int r) {
+        if (rows == null) {
+            return Arrays.toString(Arrays.copyOfRange(p.pendingX, r * inputDim, (r + 1) * inputDim));
+        }
+        int n = rows.numbers();
+        int s = rows.strings();
+        int i = rows.integers();
+        return "{\"numbers\":" + Arrays.toString(Arrays.copyOfRange(p.pendingNumbers, r * n, (r + 1) * n))
+                + ",\"strings\":" + Arrays.toString(Arrays.copyOfRange(p.pendingStrings, r * s, (r + 1) * s))
+                + ",\"integers\":" + Arrays.toString(Arrays.copyOfRange(p.pendingIntegers, r * i, (r + 1) * i)) + "}";
     }
 }

@@ -1,5 +1,6 @@
 package io.streamgrad.operators.training;
 
+import io.streamgrad.model.features.FeatureBatch;
 import io.streamgrad.model.serve.OutputKind;
 import io.streamgrad.model.state.ModelState;
 import io.streamgrad.model.train.Trainer;
@@ -20,9 +21,15 @@ public final class LivePredictions {
     private final OutputKind kind;
     private final PredictionRecords records;
     private final int outputDim;
+    /** One raw row for a model with named features, else null. */
+    private final FeatureBatch raw;
+    private final FeatureRows rows;
 
     public LivePredictions(Trainer trainer, List<String> classNames) {
         this.trainer = trainer;
+        boolean named = trainer.modelSpec().hasFeatures();
+        this.raw = named ? new FeatureBatch(trainer.modelSpec().features(), 1) : null;
+        this.rows = named ? new FeatureRows(trainer.modelSpec().features()) : null;
         this.kind = OutputKind.of(trainer.modelSpec());
         this.records = new PredictionRecords(classNames);
         this.outputDim = trainer.network().outputDim();
@@ -31,7 +38,13 @@ public final class LivePredictions {
     /** The prediction of {@code model} for {@code ex} (valid features), with its label when it has one. */
     public PredictionRecord predict(String key, ModelState model, Example ex, long eventTime) {
         float[] values = new float[outputDim];
-        trainer.predict(model, ex.features, 1, values);
+        if (raw != null) { // inference-mode front-end: the vocabularies and statistics do not change
+            raw.clear();
+            rows.fill(raw, raw.addRow(), ex.featureValues);
+            trainer.predict(model, raw, 1, values);
+        } else {
+            trainer.predict(model, ex.features, 1, values);
+        }
         PredictionRecord r = records.create(key, ex, eventTime, values, kind, model.version(), eventTime);
         r.target = ex.target == null ? null : ex.target.clone();
         return r;

@@ -16,9 +16,11 @@ class LabelJoinerTest {
     /** Records what the joiner reports. */
     private static final class Recorder implements LabelJoiner.Output {
         final List<String> log = new ArrayList<>();
+        final List<Example> examples = new ArrayList<>();
 
         @Override
         public void joined(Example e) {
+            examples.add(e);
             log.add("joined " + e.raw + " y=" + e.target[0]);
         }
 
@@ -40,6 +42,24 @@ class LabelJoinerTest {
 
     private final LabelJoiner joiner = new LabelJoiner(CONFIG);
     private final Recorder out = new Recorder();
+
+    @Test
+    void rawFeatureValuesAsScoredBecomeTheExample() {
+        Recorder keep = new Recorder();
+        List<Example> joined = keep.examples;
+        ScoredEvent e = new ScoredEvent("r", "m", null, 10);
+        e.featureValues = new io.streamgrad.operators.FeatureValues(new double[] {2.5}, new String[] {"DE"},
+                new long[] {7});
+        PendingJoin p = joiner.onEvent(null, e, 0, keep);
+        joiner.onLabel(p, new LabelRecord("r", new float[] {1}, 20), 0, keep);
+        assertThat(joined).singleElement().satisfies(x -> {
+            assertThat(x.features).isNull();
+            assertThat(x.featureValues.strings).containsExactly("DE");
+            assertThat(x.featureValues.integers).containsExactly(7L);
+            assertThat(x.target).containsExactly(1f);
+        });
+        assertThat(LabelJoinRecords.eventProblem(e, 10)).isNull();
+    }
 
     @Test
     void entriesAndTimersFollowTheRules() {
