@@ -1,5 +1,6 @@
 package io.streamgrad.model.features;
 
+import io.streamgrad.model.optim.TouchedRows;
 import io.streamgrad.model.spec.FeatureSpec;
 import io.streamgrad.model.spec.NormalizationSpec;
 import io.streamgrad.model.state.FrontEndState;
@@ -29,6 +30,10 @@ public final class FrontEnd {
     private final int[][] indices;
     private final int[] savedVocabularySizes;
     private final RunningMoments[] savedMoments;
+    /** Per variable, the rows the last {@link #encode} looked up, for sparse embeddings; else null. */
+    private final TouchedRows[] sparseRows;
+    /** Per feature, the gradient rows the last {@link #backward} wrote (sparse embeddings). */
+    private final TouchedRows[] writtenRows;
     private float[] scale = new float[0];
 
     public FrontEnd(List<FeatureSpec> specs, VariableLayout layout) {
@@ -40,6 +45,9 @@ public final class FrontEnd {
         indices = new int[n][];
         savedVocabularySizes = new int[n];
         savedMoments = new RunningMoments[n];
+        writtenRows = new TouchedRows[n];
+        TouchedRows[] byVariable = new TouchedRows[layout.size()];
+        boolean anySparse = false;
         int w = 0;
         for (int j = 0; j < n; j++) {
             offsets[j] = w;
@@ -48,9 +56,15 @@ public final class FrontEnd {
             if (specs.get(j) instanceof FeatureSpec.Categorical c) {
                 indexers[j] = new CategoryIndexer(c, j);
                 indices[j] = new int[0];
+                if (c.embedding() != null && c.embedding().sparseUpdates()) {
+                    byVariable[embeddingVariable[j]] = new TouchedRows(c.depth(), c.width());
+                    writtenRows[j] = new TouchedRows(c.depth(), c.width());
+                    anySparse = true;
+                }
             }
         }
         width = w;
+        sparseRows = anySparse ? byVariable : null;
     }
 
     public List<FeatureSpec> specs() {
@@ -69,6 +83,15 @@ public final class FrontEnd {
             }
         }
         return false;
+    }
+
+    /**
+     * Per variable of the model, the embedding rows the last {@link #encode} looked up for the
+     * embeddings with {@code sparseUpdates} (null for every other variable); null when the model
+     * has no sparse embedding. The sets are overwritten by the next {@link #encode}.
+     */
+    public TouchedRows[] sparseRows() {
+        return sparseRows;
     }
 
     /** The state the specification starts with: its vocabularies, empty online statistics. */
@@ -190,9 +213,16 @@ public final class FrontEnd {
         int off = offsets[j];
         int d = c.width();
         float[] table = embeddingVariable[j] >= 0 ? weights[embeddingVariable[j]] : null;
+        TouchedRows touched = sparseRows == null || table == null ? null : sparseRows[embeddingVariable[j]];
+        if (touched != null) {
+            touched.clear();
+        }
         for (int r = 0; r < rows; r++) {
             int k = indexers[j].index(vocabulary, batch, r);
             idx[r] = k;
+            if (touched != null) {
+                touched.add(k);
+            }
             int o = r * width + off;
             if (table != null) {
                 System.arraycopy(table, k * d, out, o, d);
@@ -205,7 +235,8 @@ public final class FrontEnd {
 
     /**
      * Embedding gradients of the last {@link #encode}: {@code dE[k] = sum of dX rows whose index is k}
-     * (0 for rows not looked up); the regularizer term is added by the caller.
+     * (0 for rows not looked up); the regularizer term is added by the caller. A sparse embedding's
+     * gradient is cleared and written on the rows of the last and of this batch only: O(batch x dim).
      */
     public void backward(float[] dX, int rows, float[][] grads) {
         for (int j = 0; j < specs.size(); j++) {
@@ -214,8 +245,14 @@ public final class FrontEnd {
                 continue;
             }
             float[] g = grads[v];
-            Arrays.fill(g, 0f);
             int d = specs.get(j).width();
+            if (writtenRows[j] == null) {
+                Arrays.fill(g, 0f);
+            } else {
+                clearRows(g, writtenRows[j], d);
+                clearRows(g, sparseRows[v], d);
+                writtenRows[j].setTo(sparseRows[v]);
+            }
             int off = offsets[j];
             int[] idx = indices[j];
             for (int r = 0; r < rows; r++) {
@@ -225,6 +262,13 @@ public final class FrontEnd {
                     g[gi + k] += dX[xi + k];
                 }
             }
+        }
+    }
+
+    private static void clearRows(float[] g, TouchedRows rows, int d) {
+        for (int i = 0; i < rows.count(); i++) {
+            int o = rows.row(i) * d;
+            Arrays.fill(g, o, o + d, 0f);
         }
     }
 

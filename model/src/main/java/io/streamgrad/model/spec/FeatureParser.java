@@ -58,8 +58,9 @@ final class FeatureParser {
             JsonFields e = new JsonFields(f.raw("embedding"), f.child("embedding"));
             int dim = e.requiredInteger("outputDim");
             RegularizerSpec reg = SpecParser.regularizer(e.raw("regularizer"), e.child("regularizer"));
+            boolean sparse = e.bool("sparseUpdates", false);
             e.rejectUnknown();
-            embedding = build(f.child("embedding"), () -> new EmbeddingSpec(dim, reg));
+            embedding = build(f.child("embedding"), () -> new EmbeddingSpec(dim, reg, sparse));
         } else if (!"oneHot".equals(encoding)) {
             throw new SpecException(f.child("encoding"), encoding == null
                     ? "is required: an 'embedding' object or \"encoding\": \"oneHot\""

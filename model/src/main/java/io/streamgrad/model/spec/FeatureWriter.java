@@ -60,6 +60,9 @@ final class FeatureWriter {
                     if (r != null) {
                         e.putObject("regularizer").put("l1", r.l1()).put("l2", r.l2());
                     }
+                    if (c.embedding().sparseUpdates()) {
+                        e.put("sparseUpdates", true); // absent when false: Keras-exact specs keep their JSON
+                    }
                 } else {
                     n.put("encoding", "oneHot");
                 }

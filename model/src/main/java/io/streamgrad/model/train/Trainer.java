@@ -7,6 +7,7 @@ import io.streamgrad.model.features.FrontEnd;
 import io.streamgrad.model.nn.DropoutMaskSource;
 import io.streamgrad.model.nn.Network;
 import io.streamgrad.model.optim.Optimizer;
+import io.streamgrad.model.optim.TouchedRows;
 import io.streamgrad.model.spec.EarlyStoppingSpec;
 import io.streamgrad.model.spec.ModelSpec;
 import io.streamgrad.model.spec.OptimizerSpec;
@@ -235,10 +236,13 @@ public final class Trainer {
         fillLosses(out, network.dataLoss(batch.targets(), b, true), w, batch);
         network.backward(w, x, b);
         float[][] grads = network.gradients();
+        TouchedRows[] sparse = network.sparseRows();
         double sq = 0;
-        for (float[] g : grads) {
-            if (g != null) {
-                sq += KERNELS.sumSquares(g);
+        for (int v = 0; v < grads.length; v++) {
+            if (grads[v] != null) {
+                // a sparse embedding's gradient is zero outside its touched rows: the same norm
+                sq += sparse != null && sparse[v] != null ? Optimizer.sumSquares(grads[v], sparse[v])
+                        : KERNELS.sumSquares(grads[v]);
             }
         }
         out.gradientNorm = Math.sqrt(sq);
@@ -248,10 +252,11 @@ public final class Trainer {
             return;
         }
 
-        updateGuard.save(state);
-        double lr = optimizer.apply(w, grads, state.slots(), state.scalars(), state.iterations(), out.gradientNorm);
-        if (!updateGuard.finite(state)) {
-            updateGuard.restore(state); // the update itself overflowed: keep the last finite model
+        updateGuard.save(state, sparse);
+        double lr = optimizer.apply(w, grads, state.slots(), state.scalars(), state.iterations(), out.gradientNorm,
+                sparse);
+        if (!updateGuard.finite(state, sparse)) {
+            updateGuard.restore(state, sparse); // the update itself overflowed: keep the last finite model
             skip(state, out, rngBefore);
             return;
         }
