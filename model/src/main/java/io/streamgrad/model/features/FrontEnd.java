@@ -5,6 +5,7 @@ import io.streamgrad.model.spec.FeatureSpec;
 import io.streamgrad.model.spec.NormalizationSpec;
 import io.streamgrad.model.state.FrontEndState;
 import io.streamgrad.model.state.RunningMoments;
+import io.streamgrad.model.state.TokenCounts;
 import io.streamgrad.model.state.Vocabulary;
 import io.streamgrad.model.state.VariableLayout;
 import java.util.Arrays;
@@ -98,15 +99,19 @@ public final class FrontEnd {
     public FrontEndState initialState() {
         Vocabulary[] vocabularies = new Vocabulary[specs.size()];
         RunningMoments[] moments = new RunningMoments[specs.size()];
+        TokenCounts[] counts = new TokenCounts[specs.size()];
         for (int j = 0; j < specs.size(); j++) {
             FeatureSpec f = specs.get(j);
             if (f instanceof FeatureSpec.Categorical c && c.lookup() != null) {
                 vocabularies[j] = new Vocabulary(c.lookup().vocabulary());
+                if (c.lookup().minFrequency() > 1) {
+                    counts[j] = new TokenCounts(c.lookup().candidateCapacity());
+                }
             } else if (f instanceof FeatureSpec.Numeric num && num.normalization() instanceof NormalizationSpec.Online) {
                 moments[j] = new RunningMoments(num.size());
             }
         }
-        return new FrontEndState(vocabularies, moments);
+        return new FrontEndState(vocabularies, moments, counts);
     }
 
     /** Training-only updates before the forward pass: vocabulary growth, then statistics merge. */
@@ -114,7 +119,7 @@ public final class FrontEnd {
         checkBatch(batch, rows);
         for (int j = 0; j < specs.size(); j++) {
             if (indexers[j] != null && state.vocabulary(j) != null) {
-                indexers[j].grow(state.vocabulary(j), batch, rows);
+                indexers[j].grow(state.vocabulary(j), state.counts(j), batch, rows);
             }
         }
         for (int j = 0; j < specs.size(); j++) {
@@ -134,6 +139,9 @@ public final class FrontEnd {
             if (state.vocabulary(j) != null) {
                 savedVocabularySizes[j] = state.vocabulary(j).size();
             }
+            if (state.counts(j) != null) {
+                state.counts(j).beginStep();
+            }
             RunningMoments m = state.moments(j);
             if (m != null) {
                 if (savedMoments[j] == null) {
@@ -149,6 +157,9 @@ public final class FrontEnd {
         for (int j = 0; j < specs.size(); j++) {
             if (state.vocabulary(j) != null) {
                 state.vocabulary(j).truncate(savedVocabularySizes[j]);
+            }
+            if (state.counts(j) != null) {
+                state.counts(j).undoStep();
             }
             if (state.moments(j) != null) {
                 state.moments(j).setTo(savedMoments[j]);

@@ -85,9 +85,10 @@ final class FeatureParser {
         Integer maxTokens = max == null ? null : JsonFields.asInt(f.child("maxTokens"), max);
         int oov = f.integer("numOovIndices", 1);
         boolean grow = f.bool("grow", false);
+        int minFrequency = f.integer("minFrequency", 1);
         f.unsupported("maskToken", "null", v -> false);
         f.rejectUnknown();
-        return build(path, () -> new LookupSpec(vocabulary, maxTokens, oov, grow));
+        return build(path, () -> new LookupSpec(vocabulary, maxTokens, oov, grow, minFrequency));
     }
 
     /** A vocabulary entry: a string, or for integer features an exact int64 as its decimal form. */

@@ -50,6 +50,9 @@ final class FeatureWriter {
                     }
                     o.put("numOovIndices", l.numOovIndices());
                     o.put("grow", l.grow());
+                    if (l.minFrequency() > 1) {
+                        o.put("minFrequency", l.minFrequency()); // absent at 1: Keras-exact specs keep their JSON
+                    }
                 } else {
                     n.putObject("hashing").put("numBins", c.hashing().numBins());
                 }

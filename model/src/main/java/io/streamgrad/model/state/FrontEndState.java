@@ -16,13 +16,25 @@ public final class FrontEndState {
 
     private final Vocabulary[] vocabularies;
     private final RunningMoments[] moments;
+    private final TokenCounts[] counts;
 
     public FrontEndState(Vocabulary[] vocabularies, RunningMoments[] moments) {
-        if (vocabularies.length != moments.length) {
-            throw new IllegalArgumentException("one vocabulary and one statistics slot per feature");
+        this(vocabularies, moments, new TokenCounts[vocabularies.length]);
+    }
+
+    /** {@code counts[j]}: candidate counts of a lookup with {@code minFrequency} > 1, else null. */
+    public FrontEndState(Vocabulary[] vocabularies, RunningMoments[] moments, TokenCounts[] counts) {
+        if (vocabularies.length != moments.length || counts.length != moments.length) {
+            throw new IllegalArgumentException("one vocabulary, statistics and counts slot per feature");
+        }
+        for (int j = 0; j < counts.length; j++) {
+            if (counts[j] != null && vocabularies[j] == null) {
+                throw new IllegalArgumentException("candidate counts of feature " + j + " without a vocabulary");
+            }
         }
         this.vocabularies = vocabularies;
         this.moments = moments;
+        this.counts = counts;
     }
 
     /** The state of a model without a front-end. */
@@ -41,6 +53,21 @@ public final class FrontEndState {
     /** Vocabulary of lookup feature {@code j}, else null. */
     public Vocabulary vocabulary(int j) {
         return vocabularies[j];
+    }
+
+    /** Candidate counts of lookup feature {@code j} with {@code minFrequency} > 1, else null. */
+    public TokenCounts counts(int j) {
+        return counts[j];
+    }
+
+    /** True when some lookup keeps candidate counts (the state needs codec format 3). */
+    public boolean hasCounts() {
+        for (TokenCounts c : counts) {
+            if (c != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Online statistics of numeric feature {@code j}, else null. */
@@ -67,7 +94,9 @@ public final class FrontEndState {
             }
             if (lookup) {
                 LookupSpec l = ((FeatureSpec.Categorical) f).lookup();
-                if (vocabularies[j].size() > l.depth() - l.numOovIndices()) {
+                if (vocabularies[j].size() > l.depth() - l.numOovIndices()
+                        || (l.minFrequency() > 1) != (counts[j] != null)
+                        || (counts[j] != null && counts[j].capacity() != l.candidateCapacity())) {
                     return false;
                 }
             }
@@ -81,11 +110,13 @@ public final class FrontEndState {
         }
         Vocabulary[] v = new Vocabulary[vocabularies.length];
         RunningMoments[] m = new RunningMoments[moments.length];
+        TokenCounts[] c = new TokenCounts[counts.length];
         for (int j = 0; j < v.length; j++) {
             v[j] = vocabularies[j] == null ? null : vocabularies[j].copy();
             m[j] = moments[j] == null ? null : moments[j].copy();
+            c[j] = counts[j] == null ? null : counts[j].copy();
         }
-        return new FrontEndState(v, m);
+        return new FrontEndState(v, m, c);
     }
 
     public boolean bitEquals(FrontEndState o) {
@@ -96,7 +127,9 @@ public final class FrontEndState {
             if ((vocabularies[j] == null) != (o.vocabularies[j] == null)
                     || (vocabularies[j] != null && !vocabularies[j].sameAs(o.vocabularies[j]))
                     || (moments[j] == null) != (o.moments[j] == null)
-                    || (moments[j] != null && !moments[j].bitEquals(o.moments[j]))) {
+                    || (moments[j] != null && !moments[j].bitEquals(o.moments[j]))
+                    || (counts[j] == null) != (o.counts[j] == null)
+                    || (counts[j] != null && !counts[j].sameAs(o.counts[j]))) {
                 return false;
             }
         }

@@ -8,17 +8,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Binary form of a {@link FrontEndState} (the tail of {@link ModelStateCodec} format 2):
+ * Binary form of a {@link FrontEndState} (the tail of {@link ModelStateCodec} formats 2 and 3):
  * <pre>
- * int featureCount; per feature: byte kind (0 none, 1 vocabulary, 2 statistics)
+ * int featureCount; per feature: byte kind (0 none, 1 vocabulary, 2 statistics, 3 counted vocabulary)
  *   vocabulary: int tokenCount; per token: int byteLength + UTF-8 bytes
  *   statistics: long count; int size; double[size] mean; double[size] M2
+ *   counted vocabulary (format 3 only): the vocabulary as kind 1, then int capacity; int candidateCount;
+ *               per candidate, sorted by token: int byteLength + UTF-8 bytes, int count
  * </pre>
  */
 final class FrontEndStateCodec {
     private static final byte NONE = 0;
     private static final byte VOCABULARY = 1;
     private static final byte MOMENTS = 2;
+    private static final byte COUNTED_VOCABULARY = 3;
 
     private FrontEndStateCodec() {}
 
@@ -28,12 +31,19 @@ final class FrontEndStateCodec {
             Vocabulary v = s.vocabulary(j);
             RunningMoments m = s.moments(j);
             if (v != null) {
-                out.writeByte(VOCABULARY);
+                TokenCounts c = s.counts(j);
+                out.writeByte(c == null ? VOCABULARY : COUNTED_VOCABULARY);
                 out.writeInt(v.size());
                 for (int k = 0; k < v.size(); k++) {
-                    byte[] b = v.token(k).getBytes(StandardCharsets.UTF_8);
-                    out.writeInt(b.length);
-                    out.write(b);
+                    writeToken(out, v.token(k));
+                }
+                if (c != null) {
+                    out.writeInt(c.capacity());
+                    out.writeInt(c.size());
+                    for (var e : c.sorted()) {
+                        writeToken(out, e.getKey());
+                        out.writeInt(e.getValue());
+                    }
                 }
             } else if (m != null) {
                 out.writeByte(MOMENTS);
@@ -51,15 +61,26 @@ final class FrontEndStateCodec {
         }
     }
 
-    static FrontEndState decode(DataInput in, ModelStateCodec.Budget budget) throws IOException {
+    private static void writeToken(DataOutput out, String token) throws IOException {
+        byte[] b = token.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    /** @param withCounts format 3: counted vocabularies allowed */
+    static FrontEndState decode(DataInput in, ModelStateCodec.Budget budget, boolean withCounts) throws IOException {
         int n = ModelStateCodec.count(in.readInt(), budget, "feature count");
         Vocabulary[] vocabularies = new Vocabulary[n];
         RunningMoments[] moments = new RunningMoments[n];
+        TokenCounts[] counts = new TokenCounts[n];
         for (int j = 0; j < n; j++) {
             byte kind = in.readByte();
             switch (kind) {
                 case NONE -> { }
-                case VOCABULARY -> {
+                case VOCABULARY, COUNTED_VOCABULARY -> {
+                    if (kind == COUNTED_VOCABULARY && !withCounts) {
+                        throw new StateFormatException("candidate counts of feature " + j + " need format 3");
+                    }
                     int size = in.readInt();
                     // vocabularies may exceed the codec's generic count limit; the budget still bounds them
                     if (size < 0 || size > budget.remaining || size > ModelStateCodec.MAX_ARRAY) {
@@ -67,18 +88,13 @@ final class FrontEndStateCodec {
                     }
                     List<String> tokens = new ArrayList<>(size);
                     for (int k = 0; k < size; k++) {
-                        int len = in.readInt();
-                        // a token costs at least one budget unit, and its bytes a quarter unit each
-                        if (len < 0 || len / 4 + 1 > budget.remaining) {
-                            throw new StateFormatException("implausible token length " + len + " in model state");
-                        }
-                        budget.remaining -= len / 4 + 1;
-                        byte[] b = new byte[len];
-                        in.readFully(b);
-                        tokens.add(new String(b, StandardCharsets.UTF_8));
+                        tokens.add(readToken(in, budget));
                     }
                     try {
                         vocabularies[j] = new Vocabulary(tokens);
+                        if (kind == COUNTED_VOCABULARY) {
+                            counts[j] = readCounts(in, budget);
+                        }
                     } catch (IllegalArgumentException e) {
                         throw new StateFormatException("vocabulary of feature " + j + ": " + e.getMessage());
                     }
@@ -106,6 +122,36 @@ final class FrontEndStateCodec {
                 default -> throw new StateFormatException("unknown front-end state kind " + kind + " of feature " + j);
             }
         }
-        return new FrontEndState(vocabularies, moments);
+        return new FrontEndState(vocabularies, moments, counts);
+    }
+
+    private static TokenCounts readCounts(DataInput in, ModelStateCodec.Budget budget) throws IOException {
+        int capacity = in.readInt();
+        int size = in.readInt();
+        if (capacity < 1 || size < 0 || size > capacity || size > budget.remaining) {
+            throw new StateFormatException("implausible candidate table " + size + "/" + capacity + " in model state");
+        }
+        TokenCounts c = new TokenCounts(capacity);
+        for (int k = 0; k < size; k++) {
+            String token = readToken(in, budget);
+            int count = in.readInt();
+            if (c.count(token) != 0) {
+                throw new IllegalArgumentException("candidate '" + token + "' repeated");
+            }
+            c.put(token, count); // rejects a count < 1
+        }
+        return c;
+    }
+
+    private static String readToken(DataInput in, ModelStateCodec.Budget budget) throws IOException {
+        int len = in.readInt();
+        // a token costs at least one budget unit, and its bytes a quarter unit each
+        if (len < 0 || len / 4 + 1 > budget.remaining) {
+            throw new StateFormatException("implausible token length " + len + " in model state");
+        }
+        budget.remaining -= len / 4 + 1;
+        byte[] b = new byte[len];
+        in.readFully(b);
+        return new String(b, StandardCharsets.UTF_8);
     }
 }
