@@ -164,15 +164,25 @@ public final class Optimizer {
      * nothing, so this is bit for bit the dense value of a gradient that is zero outside the rows.
      */
     public static double sumSquares(float[] g, TouchedRows rows) {
-        double[] s = new double[8];
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
         int bulk = g.length & ~7;
         for (int r = 0; r < rows.count(); r++) {
             for (int i = rows.row(r) * rows.rowWidth(), end = i + rows.rowWidth(); i < end; i++) {
                 double x = g[i];
-                s[i < bulk ? i & 7 : 0] += x * x;
+                double sq = x * x;
+                switch (i < bulk ? i & 7 : 0) {
+                    case 0 -> s0 += sq;
+                    case 1 -> s1 += sq;
+                    case 2 -> s2 += sq;
+                    case 3 -> s3 += sq;
+                    case 4 -> s4 += sq;
+                    case 5 -> s5 += sq;
+                    case 6 -> s6 += sq;
+                    default -> s7 += sq;
+                }
             }
         }
-        return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
     }
 
     /** {@link #norm(float[])} of a gradient that is zero outside {@code rows} (all rows when null). */
