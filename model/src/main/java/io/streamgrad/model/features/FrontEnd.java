@@ -4,6 +4,7 @@ import io.streamgrad.model.optim.TouchedRows;
 import io.streamgrad.model.spec.FeatureSpec;
 import io.streamgrad.model.spec.NormalizationSpec;
 import io.streamgrad.model.state.FrontEndState;
+import io.streamgrad.model.state.RowAges;
 import io.streamgrad.model.state.RunningMoments;
 import io.streamgrad.model.state.TokenCounts;
 import io.streamgrad.model.state.Vocabulary;
@@ -100,8 +101,13 @@ public final class FrontEnd {
         Vocabulary[] vocabularies = new Vocabulary[specs.size()];
         RunningMoments[] moments = new RunningMoments[specs.size()];
         TokenCounts[] counts = new TokenCounts[specs.size()];
+        RowAges[] ages = new RowAges[specs.size()];
         for (int j = 0; j < specs.size(); j++) {
             FeatureSpec f = specs.get(j);
+            if (f instanceof FeatureSpec.Categorical c && c.embedding() != null
+                    && c.embedding().expireAfterSteps() != null) {
+                ages[j] = new RowAges(c.depth());
+            }
             if (f instanceof FeatureSpec.Categorical c && c.lookup() != null) {
                 vocabularies[j] = new Vocabulary(c.lookup().vocabulary());
                 if (c.lookup().minFrequency() > 1) {
@@ -111,7 +117,7 @@ public final class FrontEnd {
                 moments[j] = new RunningMoments(num.size());
             }
         }
-        return new FrontEndState(vocabularies, moments, counts);
+        return new FrontEndState(vocabularies, moments, counts, ages);
     }
 
     /** Training-only updates before the forward pass: vocabulary growth, then statistics merge. */
@@ -131,6 +137,47 @@ public final class FrontEnd {
                 }
             }
         }
+    }
+
+    /**
+     * After an applied training step {@code step} (the counter after it): the rows of expiring
+     * embeddings that this step looked up are stamped with {@code step}, then every row not looked
+     * up by the last {@code expireAfterSteps} steps is reset: its weights to 0, its optimizer slots
+     * to their initial values ({@code slotInitialValues}). Costs O(rows looked up + rows expired).
+     */
+    public void expire(FrontEndState state, float[][] weights, float[][][] slots, long step,
+                       float[] slotInitialValues) {
+        for (int j = 0; j < specs.size(); j++) {
+            RowAges ages = state.ages(j);
+            if (ages == null) {
+                continue;
+            }
+            int v = embeddingVariable[j];
+            TouchedRows touched = sparseRows[v];
+            for (int i = 0; i < touched.count(); i++) {
+                ages.touch(touched.row(i), step);
+            }
+            long limit = step - ((FeatureSpec.Categorical) specs.get(j)).embedding().expireAfterSteps();
+            int d = touched.rowWidth();
+            for (int r = ages.oldest(); r >= 0 && ages.lastSeen(r) <= limit; r = ages.oldest()) {
+                ages.forget(r);
+                Arrays.fill(weights[v], r * d, (r + 1) * d, 0f);
+                for (int k = 0; k < slots[v].length; k++) {
+                    Arrays.fill(slots[v][k], r * d, (r + 1) * d, slotInitialValues[k]);
+                }
+            }
+        }
+    }
+
+    /** True when some embedding expires rows ({@link #expire} has work to do). */
+    public boolean expires() {
+        for (FeatureSpec f : specs) {
+            if (f instanceof FeatureSpec.Categorical c && c.embedding() != null
+                    && c.embedding().expireAfterSteps() != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Remembers the adaptable part of {@code state}, so that {@link #rollback} can undo an {@link #adapt}. */

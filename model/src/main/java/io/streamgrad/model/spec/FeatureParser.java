@@ -59,8 +59,10 @@ final class FeatureParser {
             int dim = e.requiredInteger("outputDim");
             RegularizerSpec reg = SpecParser.regularizer(e.raw("regularizer"), e.child("regularizer"));
             boolean sparse = e.bool("sparseUpdates", false);
+            JsonNode ex = e.raw("expireAfterSteps");
+            Long expire = ex == null || ex.isNull() ? null : JsonFields.asLong(e.child("expireAfterSteps"), ex);
             e.rejectUnknown();
-            embedding = build(f.child("embedding"), () -> new EmbeddingSpec(dim, reg, sparse));
+            embedding = build(f.child("embedding"), () -> new EmbeddingSpec(dim, reg, sparse, expire));
         } else if (!"oneHot".equals(encoding)) {
             throw new SpecException(f.child("encoding"), encoding == null
                     ? "is required: an 'embedding' object or \"encoding\": \"oneHot\""

@@ -66,6 +66,9 @@ final class FeatureWriter {
                     if (c.embedding().sparseUpdates()) {
                         e.put("sparseUpdates", true); // absent when false: Keras-exact specs keep their JSON
                     }
+                    if (c.embedding().expireAfterSteps() != null) {
+                        e.put("expireAfterSteps", c.embedding().expireAfterSteps());
+                    }
                 } else {
                     n.put("encoding", "oneHot");
                 }

@@ -19,7 +19,9 @@ import java.util.List;
  * variance), {@code {"vocabulary": [...]}} for a lookup (index order, without OOV tokens; integers
  * as JSON integers), plus {@code "embeddings": [[outputDim numbers] x depth]} when embedded,
  * otherwise {@code {}}. A lookup with {@code minFrequency} > 1 adds {@code "candidates": [[token,
- * count], ...]} (sorted by token): the tokens still counted towards a row.
+ * count], ...]} (sorted by token): the tokens still counted towards a row. An embedding with
+ * {@code expireAfterSteps} adds {@code "lastSeen": [depth integers]} (-1: not looked up since created
+ * or expired).
  */
 public final class FeatureStateJson {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -71,6 +73,13 @@ public final class FeatureStateJson {
             if (e >= 0) {
                 o.set(Variable.EMBEDDINGS, StateJson.array(layout.get(e), weights[e]));
             }
+            RowAges ages = state.ages(j);
+            if (ages != null) {
+                ArrayNode seen = o.putArray("lastSeen");
+                for (int r = 0; r < ages.rows(); r++) {
+                    seen.add(ages.lastSeen(r));
+                }
+            }
         }
         return out;
     }
@@ -88,6 +97,7 @@ public final class FeatureStateJson {
         Vocabulary[] vocabularies = new Vocabulary[features.size()];
         RunningMoments[] moments = new RunningMoments[features.size()];
         TokenCounts[] counts = new TokenCounts[features.size()];
+        RowAges[] ages = new RowAges[features.size()];
         for (int j = 0; j < features.size(); j++) {
             String fp = path + "[" + j + "]";
             JsonNode o = node.get(j);
@@ -103,12 +113,35 @@ public final class FeatureStateJson {
                     counts[j] = candidates(o.get("candidates"), c, vocabularies[j], fp + ".candidates");
                 }
             }
+            if (f instanceof FeatureSpec.Categorical c && c.embedding() != null
+                    && c.embedding().expireAfterSteps() != null) {
+                ages[j] = ages(o.get("lastSeen"), c.depth(), fp + ".lastSeen");
+            }
             int e = layout.ofFeature(j);
             if (e >= 0) {
                 weights[e] = StateJson.readArray(layout.get(e), o.get(Variable.EMBEDDINGS), fp + "." + Variable.EMBEDDINGS);
             }
         }
-        return new FrontEndState(vocabularies, moments, counts);
+        return new FrontEndState(vocabularies, moments, counts, ages);
+    }
+
+    /** Optional {@code [depth integers >= -1]}; absent means no row looked up yet. */
+    private static RowAges ages(JsonNode a, int depth, String path) {
+        if (a == null) {
+            return new RowAges(depth);
+        }
+        if (!a.isArray() || a.size() != depth) {
+            throw new SpecException(path, "must be an array of " + depth + " steps (-1: not looked up)");
+        }
+        long[] lastSeen = new long[depth];
+        for (int r = 0; r < depth; r++) {
+            JsonNode x = a.get(r);
+            if (!x.isIntegralNumber() || !x.canConvertToLong() || x.longValue() < -1) {
+                throw new SpecException(path + "[" + r + "]", "must be an integer >= -1, got " + x);
+            }
+            lastSeen[r] = x.longValue();
+        }
+        return RowAges.of(lastSeen);
     }
 
     /** Optional {@code [[token, count], ...]}; absent means no token counted yet. */

@@ -15,6 +15,8 @@ import java.util.List;
  *   statistics: long count; int size; double[size] mean; double[size] M2
  *   counted vocabulary (format 3 only): the vocabulary as kind 1, then int capacity; int candidateCount;
  *               per candidate, sorted by token: int byteLength + UTF-8 bytes, int count
+ * format 3 only, after the features: int agedCount; per embedding with expiry:
+ *   int feature; int rows; long[rows] lastSeen (-1: not looked up since it was created or expired)
  * </pre>
  */
 final class FrontEndStateCodec {
@@ -25,7 +27,7 @@ final class FrontEndStateCodec {
 
     private FrontEndStateCodec() {}
 
-    static void encode(FrontEndState s, DataOutput out) throws IOException {
+    static void encode(FrontEndState s, DataOutput out, boolean format3) throws IOException {
         out.writeInt(s.featureCount());
         for (int j = 0; j < s.featureCount(); j++) {
             Vocabulary v = s.vocabulary(j);
@@ -59,6 +61,53 @@ final class FrontEndStateCodec {
                 out.writeByte(NONE);
             }
         }
+        if (format3) {
+            writeAges(s, out);
+        }
+    }
+
+    private static void writeAges(FrontEndState s, DataOutput out) throws IOException {
+        int n = 0;
+        for (int j = 0; j < s.featureCount(); j++) {
+            n += s.ages(j) != null ? 1 : 0;
+        }
+        out.writeInt(n);
+        for (int j = 0; j < s.featureCount(); j++) {
+            RowAges a = s.ages(j);
+            if (a != null) {
+                out.writeInt(j);
+                out.writeInt(a.rows());
+                for (int r = 0; r < a.rows(); r++) {
+                    out.writeLong(a.lastSeen(r));
+                }
+            }
+        }
+    }
+
+    private static RowAges[] readAges(DataInput in, ModelStateCodec.Budget budget, int features) throws IOException {
+        RowAges[] ages = new RowAges[features];
+        int n = in.readInt();
+        if (n < 0 || n > features) {
+            throw new StateFormatException("implausible count " + n + " of aged embeddings in model state");
+        }
+        for (int k = 0; k < n; k++) {
+            int j = in.readInt();
+            int rows = in.readInt();
+            if (j < 0 || j >= features || ages[j] != null || rows < 0 || 2L * rows > budget.remaining) {
+                throw new StateFormatException("implausible row ages of feature " + j + " in model state");
+            }
+            budget.remaining -= 2L * rows;
+            long[] lastSeen = new long[rows];
+            for (int r = 0; r < rows; r++) {
+                lastSeen[r] = in.readLong();
+            }
+            try {
+                ages[j] = RowAges.of(lastSeen);
+            } catch (IllegalArgumentException e) {
+                throw new StateFormatException("row ages of feature " + j + ": " + e.getMessage());
+            }
+        }
+        return ages;
     }
 
     private static void writeToken(DataOutput out, String token) throws IOException {
@@ -122,7 +171,8 @@ final class FrontEndStateCodec {
                 default -> throw new StateFormatException("unknown front-end state kind " + kind + " of feature " + j);
             }
         }
-        return new FrontEndState(vocabularies, moments, counts);
+        RowAges[] ages = withCounts ? readAges(in, budget, n) : new RowAges[n];
+        return new FrontEndState(vocabularies, moments, counts, ages);
     }
 
     private static TokenCounts readCounts(DataInput in, ModelStateCodec.Budget budget) throws IOException {

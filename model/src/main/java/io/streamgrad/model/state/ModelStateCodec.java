@@ -27,7 +27,8 @@ import java.nio.ByteBuffer;
  * Format version 2 appends the feature front-end ({@link FrontEndStateCodec}); a state without a
  * front-end is still written as version 1, byte for byte, so plain models keep their format.
  * Format version 3 is version 2 whose front-end may also hold candidate counts (lookups with
- * {@code minFrequency}); a front-end without counts is still written as version 2, byte for byte.
+ * {@code minFrequency}) and row ages (embeddings with {@code expireAfterSteps}); a front-end
+ * without either is still written as version 2, byte for byte.
  * Decoding never trusts a size from the input: every array must fit a float budget (the bytes
  * actually present, or the shape the caller expects), so a crafted input cannot exhaust memory.
  * No Java serialization is involved.
@@ -60,7 +61,7 @@ public final class ModelStateCodec {
         boolean withFrontEnd = !s.frontEnd().isEmpty();
         out.writeInt(MAGIC);
         out.writeShort(!withFrontEnd ? FORMAT_VERSION_PLAIN
-                : s.frontEnd().hasCounts() ? FORMAT_VERSION : FORMAT_VERSION_FRONT_END);
+                : s.frontEnd().needsFormat3() ? FORMAT_VERSION : FORMAT_VERSION_FRONT_END);
         out.writeLong(s.version());
         out.writeLong(s.iterations());
         out.writeLong(s.examplesSeen());
@@ -102,7 +103,7 @@ public final class ModelStateCodec {
             }
         }
         if (withFrontEnd) {
-            FrontEndStateCodec.encode(s.frontEnd(), out);
+            FrontEndStateCodec.encode(s.frontEnd(), out, s.frontEnd().needsFormat3());
         }
     }
 

@@ -40,6 +40,8 @@ public final class Trainer {
     private final EarlyStoppingSpec earlyStoppingSpec;
     private final RngMasks rngMasks = new RngMasks();
     private final UpdateGuard updateGuard;
+    /** Initial value per optimizer slot, for embedding rows that expire; null when none can. */
+    private final float[] slotInitialValues;
 
     public Trainer(ModelSpec model, OptimizerSpec optimizer, EarlyStoppingSpec earlyStopping) {
         this.network = new Network(model);
@@ -48,6 +50,15 @@ public final class Trainer {
         this.earlyStopping = earlyStopping == null ? null : new EarlyStopping(earlyStopping);
         this.updateGuard = new UpdateGuard(network.layout(), this.optimizer.slotCount(),
                 this.optimizer.scalarCount());
+        FrontEnd fe = network.frontEnd();
+        if (fe != null && fe.expires()) {
+            slotInitialValues = new float[this.optimizer.slotCount()];
+            for (int k = 0; k < slotInitialValues.length; k++) {
+                slotInitialValues[k] = this.optimizer.slotInitialValue(k);
+            }
+        } else {
+            slotInitialValues = null;
+        }
     }
 
     public Trainer(ModelSpec model, OptimizerSpec optimizer) {
@@ -264,6 +275,9 @@ public final class Trainer {
         out.learningRate = lr;
         network.commit(w);
         state.setIterations(state.iterations() + 1);
+        if (slotInitialValues != null) { // our extension: expireAfterSteps (docs/semantics.md 12.9)
+            frontEnd.expire(state.frontEnd(), w, state.slots(), state.iterations(), slotInitialValues);
+        }
         state.setVersion(state.version() + 1);
         out.outcome = StepResult.Outcome.APPLIED;
         out.version = state.version();

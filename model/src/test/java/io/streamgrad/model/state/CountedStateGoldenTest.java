@@ -18,7 +18,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Format-version-3 compatibility (front-ends with candidate counts of a {@code minFrequency}
- * lookup): {@code golden/model-state-v3.bin} was written once by {@link #regenerateGoldenFile()}
+ * lookup and row ages of an {@code expireAfterSteps} embedding): {@code golden/model-state-v3.bin} was written once by {@link #regenerateGoldenFile()}
  * and is committed; every build must read it with the same values and write the same bytes back.
  */
 class CountedStateGoldenTest {
@@ -28,7 +28,7 @@ class CountedStateGoldenTest {
         return new Trainer(SpecParser.model(SpecParser.readTree("{\"features\": ["
                 + "{\"name\": \"item\", \"type\": \"string\", \"lookup\": {\"vocabulary\": [\"x\"], \"maxTokens\": 6, "
                 + "\"numOovIndices\": 2, \"grow\": true, \"minFrequency\": 2}, \"embedding\": {\"outputDim\": 2, "
-                + "\"sparseUpdates\": true}},"
+                + "\"sparseUpdates\": true, \"expireAfterSteps\": 5}},"
                 + "{\"name\": \"shop\", \"type\": \"integer\", \"lookup\": {\"maxTokens\": 4, \"grow\": true, "
                 + "\"minFrequency\": 3}, \"encoding\": \"oneHot\"},"
                 + "{\"name\": \"amount\", \"type\": \"numeric\", \"normalization\": {\"adapt\": \"online\"}}],"
@@ -60,6 +60,13 @@ class CountedStateGoldenTest {
         assertThat(s.frontEnd().counts(1).count("-7")).isEqualTo(2);
         assertThat(s.frontEnd().counts(1).count("-14")).isEqualTo(2);
         assertThat(s.frontEnd().moments(2).count()).isEqualTo(8);
+        RowAges ages = s.frontEnd().ages(0);
+        assertThat(ages.lastSeen(2)).isEqualTo(-1); // "x": never looked up
+        assertThat(ages.lastSeen(3)).isEqualTo(2); // "a", "S\u00e3o", "b": step 2
+        assertThat(ages.lastSeen(5)).isEqualTo(2);
+        assertThat(ages.oldest()).isBetween(0, 1); // an OOV row, looked up by step 1 only
+        assertThat(ages.lastSeen(ages.oldest())).isEqualTo(1);
+        assertThat(s.frontEnd().ages(1)).isNull();
         assertThat(s.iterations()).isEqualTo(2);
         assertThat(ModelStateCodec.encode(s)).isEqualTo(bytes);
         assertThat(s.frontEnd().fits(trainer().modelSpec().features())).isTrue();
