@@ -96,8 +96,15 @@ public final class RowAges {
         }
     }
 
+    /** An independent copy (the order copied as is: no rebuild). */
     public RowAges copy() {
-        return of(lastSeen.clone());
+        RowAges a = new RowAges(lastSeen.length);
+        System.arraycopy(lastSeen, 0, a.lastSeen, 0, lastSeen.length);
+        System.arraycopy(prev, 0, a.prev, 0, prev.length);
+        System.arraycopy(next, 0, a.next, 0, next.length);
+        a.head = head;
+        a.tail = tail;
+        return a;
     }
 
     public boolean sameAs(RowAges o) {

@@ -70,11 +70,15 @@ class RowExpiryTest {
         t.step(s, batch(t.modelSpec(), "a", "b", "zz"));
         t.step(s, batch(t.modelSpec(), "c", "b"));
         ModelState decoded = ModelStateCodec.decode(ModelStateCodec.encode(s));
+        ModelState copied = s.copy();
         assertThat(decoded.bitEquals(s)).isTrue();
         for (String item : new String[] {"c", "c", "a"}) {
             t.step(s, batch(t.modelSpec(), item));
             t.step(decoded, batch(t.modelSpec(), item));
+            t.step(copied, batch(t.modelSpec(), item));
             assertThat(decoded.bitEquals(s)).isTrue();
+            assertThat(copied.bitEquals(s)).isTrue();
+            assertThat(copied.frontEnd().ages(0).oldest()).isEqualTo(s.frontEnd().ages(0).oldest());
         }
         var json = FeatureStateJson.write(t.modelSpec(), t.network().layout(), s.frontEnd(), s.weights());
         assertThat(json.get(0).get("lastSeen").toString()).isEqualTo("[-1,5,-1,4]");

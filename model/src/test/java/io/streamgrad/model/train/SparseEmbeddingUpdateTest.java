@@ -173,6 +173,20 @@ class SparseEmbeddingUpdateTest {
     }
 
     @Test
+    void anOverflowingSparseUpdateIsUndoneOnItsRows() {
+        Trainer t = new Trainer(model(true, false), SpecParser.optimizer(SpecParser.readTree(
+                "{\"type\": \"sgd\", \"learningRate\": 1e38, \"momentum\": 0.5}")));
+        ModelState s = t.newState(3);
+        t.step(s, batch(t.modelSpec(), "a", "b"));
+        ModelState before = s.copy();
+        StepResult r = t.step(s, batch(t.modelSpec(), "a", "c", "c"));
+        assertThat(r.outcome()).isEqualTo(StepResult.Outcome.SKIPPED_NON_FINITE);
+        assertThat(s.weights()[0]).containsExactly(before.weights()[0]);
+        assertThat(s.slots()[0][0]).containsExactly(before.slots()[0][0]);
+        assertThat(s.iterations()).isEqualTo(before.iterations());
+    }
+
+    @Test
     void theSpecFieldIsValidatedAndRoundTrips() {
         ModelSpec spec = model(true, false);
         assertThat(spec.features().get(0).toString()).contains("sparseUpdates=true");
