@@ -1,9 +1,11 @@
 package io.streamgrad.bench;
 
+import io.streamgrad.bench.embedding.EmbeddingBench;
 import io.streamgrad.bench.operator.ManyKeysBench;
 import io.streamgrad.bench.operator.OperatorOverheadBench;
 import io.streamgrad.bench.pipeline.PipelineBench;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -20,6 +22,8 @@ public final class BenchMain {
                           breakdown; one JSON line
               operator    per-batch operator overhead over a bare training step, heap and RocksDB; a table
               many-keys   10,000 W1 models in one operator (heap, throughput) and a W3 checkpoint; a table
+              embeddings  per-step cost of an embedding vs its vocabulary size, dense (Keras) and sparse
+                          updates; one JSON line per configuration
               kernels     JMH micro-benchmarks of the dense-layer kernels (any JMH options follow)
             Engine throughput (W1/W2/W3 or your own model): java -jar jobs/target/streamgrad.jar bench
             """;
@@ -57,6 +61,7 @@ public final class BenchMain {
             case "pipeline" -> PipelineBench.usage();
             case "operator" -> OPERATOR_USAGE;
             case "many-keys" -> MANY_KEYS_USAGE;
+            case "embeddings" -> EmbeddingBench.usage();
             default -> null;
         };
         if (usage == null) {
@@ -75,6 +80,7 @@ public final class BenchMain {
                     BenchOptions o = BenchOptions.parse(rest, Set.of("reps"), Set.of());
                     new OperatorOverheadBench(out, (int) o.number("reps", 5)).run(OperatorOverheadBench.SHAPES);
                 }
+                case "embeddings" -> embeddings(rest, out);
                 default -> {
                     BenchOptions o = BenchOptions.parse(rest, Set.of("keys"), Set.of("checkpoints-only"));
                     new ManyKeysBench(out, (int) o.number("keys", 10_000)).run(o.flag("checkpoints-only"));
@@ -86,6 +92,27 @@ public final class BenchMain {
             err.print(usage);
             return 2;
         }
+    }
+
+    private static void embeddings(List<String> args, PrintStream out) {
+        BenchOptions o = BenchOptions.parse(args, Set.of("vocab", "dim", "batch", "optimizer", "millis",
+                "warmup-millis", "modes"), Set.of("no-fork"));
+        List<Integer> vocabularies = new ArrayList<>();
+        for (String v : o.all("vocab")) {
+            for (String part : v.split(",")) {
+                try {
+                    vocabularies.add(Integer.parseInt(part.trim()));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("--vocab must be whole numbers, got '" + part + "'", e);
+                }
+            }
+        }
+        if (vocabularies.isEmpty()) {
+            vocabularies = List.of(1_000, 10_000, 100_000, 1_000_000);
+        }
+        new EmbeddingBench(out, (int) o.number("dim", 16), (int) o.number("batch", 256), o.get("optimizer", "adam"),
+                o.number("millis", 3000), o.number("warmup-millis", 1000)).forked(!o.flag("no-fork"))
+                .run(vocabularies, List.of(o.get("modes", "dense,sparse").split(",")));
     }
 
     private static boolean isHelp(String arg) {

@@ -24,13 +24,28 @@ class BenchSmokeTest {
     }
 
     @Test
+    void embeddingBenchmarkPrintsAJsonLinePerVocabularyAndMode() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        assertThat(BenchMain.run(List.of("embeddings", "--vocab", "50,80", "--dim", "2", "--batch", "4",
+                "--millis", "20", "--warmup-millis", "0", "--no-fork"), o, o)).isZero();
+        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines).hasSize(4);
+        assertThat(lines.get(0)).startsWith("{\"benchmark\":\"embeddings\",\"mode\":\"dense\",\"vocabulary\":50,")
+                .contains("\"sparseOverDense\":null");
+        assertThat(lines.get(3)).contains("\"mode\":\"sparse\",\"vocabulary\":80,").containsPattern(
+                "\"sparseOverDense\":\\d");
+    }
+
+    @Test
     void commandLineListsTheHarnessesAndRejectsUnknownOnes() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
         assertThat(BenchMain.run(List.of("--help"), o, e)).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("pipeline", "operator", "many-keys", "kernels");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("pipeline", "operator", "many-keys", "embeddings",
+                "kernels");
         assertThat(BenchMain.run(List.of("nope"), o, e)).isEqualTo(2);
         assertThat(BenchMain.run(List.of("pipeline", "--examples", "x"), o, e)).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown command 'nope'",

@@ -3,6 +3,7 @@ package io.streamgrad.model.features;
 import io.streamgrad.model.spec.FeatureSpec;
 import io.streamgrad.model.spec.IntegerTokens;
 import io.streamgrad.model.spec.LookupSpec;
+import io.streamgrad.model.state.TokenCounts;
 import io.streamgrad.model.state.Vocabulary;
 
 /**
@@ -39,9 +40,11 @@ final class CategoryIndexer {
 
     /**
      * Appends the batch's unknown tokens in order of first appearance while
-     * {@code numOovIndices + size < maxTokens} (no-op unless the lookup grows).
+     * {@code numOovIndices + size < maxTokens} (no-op unless the lookup grows). With
+     * {@code minFrequency} N > 1 every row of an unknown token counts one sighting in
+     * {@code counts}, and the token is appended at the row of its N-th sighting.
      */
-    void grow(Vocabulary vocabulary, FeatureBatch batch, int rows) {
+    void grow(Vocabulary vocabulary, TokenCounts counts, FeatureBatch batch, int rows) {
         LookupSpec lookup = spec.lookup();
         if (lookup == null || !lookup.grow()) {
             return;
@@ -50,7 +53,12 @@ final class CategoryIndexer {
         for (int r = 0; r < rows && vocabulary.size() < cap; r++) {
             String token = batch.token(r, feature);
             if (vocabulary.positionOf(token) < 0 && !(spec.integer() && token.equals(IntegerTokens.OOV_TOKEN))) {
-                vocabulary.add(token);
+                if (counts == null) {
+                    vocabulary.add(token);
+                } else if (counts.increment(token) >= lookup.minFrequency()) {
+                    counts.remove(token);
+                    vocabulary.add(token);
+                }
             }
         }
     }

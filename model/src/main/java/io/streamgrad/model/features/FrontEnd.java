@@ -1,9 +1,12 @@
 package io.streamgrad.model.features;
 
+import io.streamgrad.model.optim.TouchedRows;
 import io.streamgrad.model.spec.FeatureSpec;
 import io.streamgrad.model.spec.NormalizationSpec;
 import io.streamgrad.model.state.FrontEndState;
+import io.streamgrad.model.state.RowAges;
 import io.streamgrad.model.state.RunningMoments;
+import io.streamgrad.model.state.TokenCounts;
 import io.streamgrad.model.state.Vocabulary;
 import io.streamgrad.model.state.VariableLayout;
 import java.util.Arrays;
@@ -29,6 +32,10 @@ public final class FrontEnd {
     private final int[][] indices;
     private final int[] savedVocabularySizes;
     private final RunningMoments[] savedMoments;
+    /** Per variable, the rows the last {@link #encode} looked up, for sparse embeddings; else null. */
+    private final TouchedRows[] sparseRows;
+    /** Per feature, the gradient rows the last {@link #backward} wrote (sparse embeddings). */
+    private final TouchedRows[] writtenRows;
     private float[] scale = new float[0];
 
     public FrontEnd(List<FeatureSpec> specs, VariableLayout layout) {
@@ -40,6 +47,9 @@ public final class FrontEnd {
         indices = new int[n][];
         savedVocabularySizes = new int[n];
         savedMoments = new RunningMoments[n];
+        writtenRows = new TouchedRows[n];
+        TouchedRows[] byVariable = new TouchedRows[layout.size()];
+        boolean anySparse = false;
         int w = 0;
         for (int j = 0; j < n; j++) {
             offsets[j] = w;
@@ -48,9 +58,15 @@ public final class FrontEnd {
             if (specs.get(j) instanceof FeatureSpec.Categorical c) {
                 indexers[j] = new CategoryIndexer(c, j);
                 indices[j] = new int[0];
+                if (c.embedding() != null && c.embedding().sparseUpdates()) {
+                    byVariable[embeddingVariable[j]] = new TouchedRows(c.depth(), c.width());
+                    writtenRows[j] = new TouchedRows(c.depth(), c.width());
+                    anySparse = true;
+                }
             }
         }
         width = w;
+        sparseRows = anySparse ? byVariable : null;
     }
 
     public List<FeatureSpec> specs() {
@@ -71,19 +87,37 @@ public final class FrontEnd {
         return false;
     }
 
+    /**
+     * Per variable of the model, the embedding rows the last {@link #encode} looked up for the
+     * embeddings with {@code sparseUpdates} (null for every other variable); null when the model
+     * has no sparse embedding. The sets are overwritten by the next {@link #encode}.
+     */
+    public TouchedRows[] sparseRows() {
+        return sparseRows;
+    }
+
     /** The state the specification starts with: its vocabularies, empty online statistics. */
     public FrontEndState initialState() {
         Vocabulary[] vocabularies = new Vocabulary[specs.size()];
         RunningMoments[] moments = new RunningMoments[specs.size()];
+        TokenCounts[] counts = new TokenCounts[specs.size()];
+        RowAges[] ages = new RowAges[specs.size()];
         for (int j = 0; j < specs.size(); j++) {
             FeatureSpec f = specs.get(j);
+            if (f instanceof FeatureSpec.Categorical c && c.embedding() != null
+                    && c.embedding().expireAfterSteps() != null) {
+                ages[j] = new RowAges(c.depth());
+            }
             if (f instanceof FeatureSpec.Categorical c && c.lookup() != null) {
                 vocabularies[j] = new Vocabulary(c.lookup().vocabulary());
+                if (c.lookup().minFrequency() > 1) {
+                    counts[j] = new TokenCounts(c.lookup().candidateCapacity());
+                }
             } else if (f instanceof FeatureSpec.Numeric num && num.normalization() instanceof NormalizationSpec.Online) {
                 moments[j] = new RunningMoments(num.size());
             }
         }
-        return new FrontEndState(vocabularies, moments);
+        return new FrontEndState(vocabularies, moments, counts, ages);
     }
 
     /** Training-only updates before the forward pass: vocabulary growth, then statistics merge. */
@@ -91,7 +125,7 @@ public final class FrontEnd {
         checkBatch(batch, rows);
         for (int j = 0; j < specs.size(); j++) {
             if (indexers[j] != null && state.vocabulary(j) != null) {
-                indexers[j].grow(state.vocabulary(j), batch, rows);
+                indexers[j].grow(state.vocabulary(j), state.counts(j), batch, rows);
             }
         }
         for (int j = 0; j < specs.size(); j++) {
@@ -105,11 +139,55 @@ public final class FrontEnd {
         }
     }
 
+    /**
+     * After an applied training step {@code step} (the counter after it): the rows of expiring
+     * embeddings that this step looked up are stamped with {@code step}, then every row not looked
+     * up by the last {@code expireAfterSteps} steps is reset: its weights to 0, its optimizer slots
+     * to their initial values ({@code slotInitialValues}). Costs O(rows looked up + rows expired).
+     */
+    public void expire(FrontEndState state, float[][] weights, float[][][] slots, long step,
+                       float[] slotInitialValues) {
+        for (int j = 0; j < specs.size(); j++) {
+            RowAges ages = state.ages(j);
+            if (ages == null) {
+                continue;
+            }
+            int v = embeddingVariable[j];
+            TouchedRows touched = sparseRows[v];
+            for (int i = 0; i < touched.count(); i++) {
+                ages.touch(touched.row(i), step);
+            }
+            long limit = step - ((FeatureSpec.Categorical) specs.get(j)).embedding().expireAfterSteps();
+            int d = touched.rowWidth();
+            for (int r = ages.oldest(); r >= 0 && ages.lastSeen(r) <= limit; r = ages.oldest()) {
+                ages.forget(r);
+                Arrays.fill(weights[v], r * d, (r + 1) * d, 0f);
+                for (int k = 0; k < slots[v].length; k++) {
+                    Arrays.fill(slots[v][k], r * d, (r + 1) * d, slotInitialValues[k]);
+                }
+            }
+        }
+    }
+
+    /** True when some embedding expires rows ({@link #expire} has work to do). */
+    public boolean expires() {
+        for (FeatureSpec f : specs) {
+            if (f instanceof FeatureSpec.Categorical c && c.embedding() != null
+                    && c.embedding().expireAfterSteps() != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Remembers the adaptable part of {@code state}, so that {@link #rollback} can undo an {@link #adapt}. */
     public void remember(FrontEndState state) {
         for (int j = 0; j < specs.size(); j++) {
             if (state.vocabulary(j) != null) {
                 savedVocabularySizes[j] = state.vocabulary(j).size();
+            }
+            if (state.counts(j) != null) {
+                state.counts(j).beginStep();
             }
             RunningMoments m = state.moments(j);
             if (m != null) {
@@ -126,6 +204,9 @@ public final class FrontEnd {
         for (int j = 0; j < specs.size(); j++) {
             if (state.vocabulary(j) != null) {
                 state.vocabulary(j).truncate(savedVocabularySizes[j]);
+            }
+            if (state.counts(j) != null) {
+                state.counts(j).undoStep();
             }
             if (state.moments(j) != null) {
                 state.moments(j).setTo(savedMoments[j]);
@@ -190,9 +271,16 @@ public final class FrontEnd {
         int off = offsets[j];
         int d = c.width();
         float[] table = embeddingVariable[j] >= 0 ? weights[embeddingVariable[j]] : null;
+        TouchedRows touched = sparseRows == null || table == null ? null : sparseRows[embeddingVariable[j]];
+        if (touched != null) {
+            touched.clear();
+        }
         for (int r = 0; r < rows; r++) {
             int k = indexers[j].index(vocabulary, batch, r);
             idx[r] = k;
+            if (touched != null) {
+                touched.add(k);
+            }
             int o = r * width + off;
             if (table != null) {
                 System.arraycopy(table, k * d, out, o, d);
@@ -205,7 +293,8 @@ public final class FrontEnd {
 
     /**
      * Embedding gradients of the last {@link #encode}: {@code dE[k] = sum of dX rows whose index is k}
-     * (0 for rows not looked up); the regularizer term is added by the caller.
+     * (0 for rows not looked up); the regularizer term is added by the caller. A sparse embedding's
+     * gradient is cleared and written on the rows of the last and of this batch only: O(batch x dim).
      */
     public void backward(float[] dX, int rows, float[][] grads) {
         for (int j = 0; j < specs.size(); j++) {
@@ -214,8 +303,14 @@ public final class FrontEnd {
                 continue;
             }
             float[] g = grads[v];
-            Arrays.fill(g, 0f);
             int d = specs.get(j).width();
+            if (writtenRows[j] == null) {
+                Arrays.fill(g, 0f);
+            } else {
+                clearRows(g, writtenRows[j], d);
+                clearRows(g, sparseRows[v], d);
+                writtenRows[j].setTo(sparseRows[v]);
+            }
             int off = offsets[j];
             int[] idx = indices[j];
             for (int r = 0; r < rows; r++) {
@@ -225,6 +320,13 @@ public final class FrontEnd {
                     g[gi + k] += dX[xi + k];
                 }
             }
+        }
+    }
+
+    private static void clearRows(float[] g, TouchedRows rows, int d) {
+        for (int i = 0; i < rows.count(); i++) {
+            int o = rows.row(i) * d;
+            Arrays.fill(g, o, o + d, 0f);
         }
     }
 

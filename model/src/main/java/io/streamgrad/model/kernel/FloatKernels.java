@@ -50,6 +50,15 @@ public interface FloatKernels {
      */
     default void adam(float[] w, float[] g, float[] m, float[] v, float oneMinusBeta1, float oneMinusBeta2,
                       float alpha, float epsilon) {
+        adam(w, g, m, v, 0, w.length, oneMinusBeta1, oneMinusBeta2, alpha, epsilon);
+    }
+
+    /**
+     * {@link #adam} on the elements {@code [from, to)} only (a sparse embedding update); each
+     * element gets the same bits as in a whole-array call.
+     */
+    default void adam(float[] w, float[] g, float[] m, float[] v, int from, int to, float oneMinusBeta1,
+                      float oneMinusBeta2, float alpha, float epsilon) {
         throw new UnsupportedOperationException(name() + " has no adam kernel");
     }
 

@@ -269,13 +269,13 @@ final class VectorKernels implements FloatKernels {
     }
 
     @Override
-    public void adam(float[] w, float[] g, float[] m, float[] v, float oneMinusBeta1, float oneMinusBeta2,
-                     float alpha, float epsilon) {
-        int n = w.length;
-        int nv = S.loopBound(n);
+    public void adam(float[] w, float[] g, float[] m, float[] v, int from, int to, float oneMinusBeta1,
+                     float oneMinusBeta2, float alpha, float epsilon) {
+        int n = to;
+        int nv = from + S.loopBound(to - from);
         FloatVector b1 = FloatVector.broadcast(S, oneMinusBeta1);
         FloatVector b2 = FloatVector.broadcast(S, oneMinusBeta2);
-        int i = 0;
+        int i = from;
         for (; i < nv; i += L) {
             FloatVector gi = FloatVector.fromArray(S, g, i);
             FloatVector mi = FloatVector.fromArray(S, m, i);

@@ -2,6 +2,7 @@ package io.streamgrad.model.nn;
 
 import io.streamgrad.model.features.FeatureBatch;
 import io.streamgrad.model.features.FrontEnd;
+import io.streamgrad.model.optim.TouchedRows;
 import io.streamgrad.model.spec.LayerSpec;
 import io.streamgrad.model.spec.ModelSpec;
 import io.streamgrad.model.spec.RegularizerSpec;
@@ -112,6 +113,15 @@ public final class Network {
         return layers[layers.length - 1].outWidth;
     }
 
+    /**
+     * Per variable, the rows of a sparse embedding the last {@link #encode} looked up (null for
+     * every other variable), or null when no embedding has {@code sparseUpdates}. For such a
+     * variable the gradient, the penalty and the update cover those rows only.
+     */
+    public TouchedRows[] sparseRows() {
+        return frontEnd == null ? null : frontEnd.sparseRows();
+    }
+
     /** Gradients of the last {@link #backward}, one array per variable (null if not trainable). */
     public float[][] gradients() {
         return grads;
@@ -189,7 +199,7 @@ public final class Network {
         for (int v = 0; v < layout.size(); v++) {
             RegularizerSpec r = layout.get(v).regularizer();
             if (r != null) {
-                addPenaltyGradient(r, weights[v], grads[v]);
+                addPenaltyGradient(r, weights[v], grads[v], rowsOf(v));
             }
         }
     }
@@ -212,18 +222,31 @@ public final class Network {
         return false;
     }
 
-    /** Sum of all regularisation penalties on the given weights. */
+    private TouchedRows rowsOf(int v) {
+        TouchedRows[] sparse = sparseRows();
+        return sparse == null ? null : sparse[v];
+    }
+
+    /**
+     * Sum of all regularisation penalties on the given weights; a sparse embedding counts the rows
+     * of the last {@link #encode} only.
+     */
     public double penalty(float[][] weights) {
         double sum = 0;
         for (int v = 0; v < layout.size(); v++) {
             RegularizerSpec r = layout.get(v).regularizer();
             if (r != null) {
                 float[] w = weights[v];
+                TouchedRows rows = rowsOf(v);
                 double l1 = 0;
                 double l2 = 0;
-                for (float x : w) {
-                    l1 += Math.abs(x);
-                    l2 += (double) x * x;
+                for (int k = 0, n = rows == null ? 1 : rows.count(); k < n; k++) {
+                    int from = rows == null ? 0 : rows.row(k) * rows.rowWidth();
+                    int to = rows == null ? w.length : from + rows.rowWidth();
+                    for (int i = from; i < to; i++) {
+                        l1 += Math.abs(w[i]);
+                        l2 += (double) w[i] * w[i];
+                    }
                 }
                 sum += r.l1() * l1 + r.l2() * l2;
             }
@@ -231,11 +254,15 @@ public final class Network {
         return sum;
     }
 
-    private static void addPenaltyGradient(RegularizerSpec r, float[] w, float[] g) {
+    private static void addPenaltyGradient(RegularizerSpec r, float[] w, float[] g, TouchedRows rows) {
         double l1 = r.l1();
         double l2x2 = 2 * r.l2();
-        for (int i = 0; i < w.length; i++) {
-            g[i] = (float) (g[i] + l1 * Math.signum(w[i]) + l2x2 * w[i]);
+        for (int k = 0, n = rows == null ? 1 : rows.count(); k < n; k++) {
+            int from = rows == null ? 0 : rows.row(k) * rows.rowWidth();
+            int to = rows == null ? w.length : from + rows.rowWidth();
+            for (int i = from; i < to; i++) {
+                g[i] = (float) (g[i] + l1 * Math.signum(w[i]) + l2x2 * w[i]);
+            }
         }
     }
 

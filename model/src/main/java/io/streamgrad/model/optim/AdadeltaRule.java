@@ -30,10 +30,10 @@ final class AdadeltaRule implements UpdateRule {
     }
 
     @Override
-    public void update(float[] w, float[] g, float[][] slots) {
+    public void update(float[] w, float[] g, float[][] slots, int from, int to) {
         float[] eg = slots[0];
         float[] edx = slots[1];
-        for (int i = 0; i < w.length; i++) {
+        for (int i = from; i < to; i++) {
             double gi = g[i];
             float egi = (float) (rho * eg[i] + (1 - rho) * gi * gi);
             eg[i] = egi;

@@ -34,9 +34,9 @@ final class AdagradRule implements UpdateRule {
     }
 
     @Override
-    public void update(float[] w, float[] g, float[][] slots) {
+    public void update(float[] w, float[] g, float[][] slots, int from, int to) {
         float[] acc = slots[0];
-        for (int i = 0; i < w.length; i++) {
+        for (int i = from; i < to; i++) {
             double gi = g[i];
             float a = (float) (acc[i] + gi * gi);
             acc[i] = a;

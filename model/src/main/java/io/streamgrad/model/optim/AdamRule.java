@@ -42,17 +42,17 @@ final class AdamRule implements UpdateRule {
     }
 
     @Override
-    public void update(float[] w, float[] g, float[][] slots) {
+    public void update(float[] w, float[] g, float[][] slots, int from, int to) {
         float[] m = slots[0];
         float[] v = slots[1];
         float[] vhat = amsgrad ? slots[2] : null;
         if (vhat == null && K.hasAdam()) {
-            K.adam(w, g, m, v, (float) (1 - beta1), (float) (1 - beta2), (float) alpha, (float) epsilon);
+            K.adam(w, g, m, v, from, to, (float) (1 - beta1), (float) (1 - beta2), (float) alpha, (float) epsilon);
             return;
         }
         double oneMinusB1 = 1 - beta1;
         double oneMinusB2 = 1 - beta2;
-        for (int i = 0; i < w.length; i++) {
+        for (int i = from; i < to; i++) {
             double gi = g[i];
             float mi = (float) (m[i] + (gi - m[i]) * oneMinusB1);
             float vi = (float) (v[i] + (gi * gi - v[i]) * oneMinusB2);

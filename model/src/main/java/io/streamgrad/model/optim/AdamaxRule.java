@@ -32,10 +32,10 @@ final class AdamaxRule implements UpdateRule {
     }
 
     @Override
-    public void update(float[] w, float[] g, float[][] slots) {
+    public void update(float[] w, float[] g, float[][] slots, int from, int to) {
         float[] m = slots[0];
         float[] u = slots[1];
-        for (int i = 0; i < w.length; i++) {
+        for (int i = from; i < to; i++) {
             double gi = g[i];
             float mi = (float) (m[i] + (gi - m[i]) * (1 - beta1));
             float ui = (float) Math.max(beta2 * u[i], Math.abs(gi));

@@ -50,10 +50,10 @@ final class FtrlRule implements UpdateRule {
     }
 
     @Override
-    public void update(float[] w, float[] g, float[][] slots) {
+    public void update(float[] w, float[] g, float[][] slots, int from, int to) {
         float[] acc = slots[0];
         float[] lin = slots[1];
-        for (int i = 0; i < w.length; i++) {
+        for (int i = from; i < to; i++) {
             double gi = g[i];
             double wi = w[i];
             double g2 = gi + 2 * l2Shrinkage * wi;

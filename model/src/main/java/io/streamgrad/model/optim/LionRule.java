@@ -28,9 +28,9 @@ final class LionRule implements UpdateRule {
     }
 
     @Override
-    public void update(float[] w, float[] g, float[][] slots) {
+    public void update(float[] w, float[] g, float[][] slots, int from, int to) {
         float[] m = slots[0];
-        for (int i = 0; i < w.length; i++) {
+        for (int i = from; i < to; i++) {
             double gi = g[i];
             double c = beta1 * m[i] + (1 - beta1) * gi;
             w[i] = (float) (w[i] - lr * Math.signum(c));

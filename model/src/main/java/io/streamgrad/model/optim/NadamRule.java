@@ -54,12 +54,12 @@ final class NadamRule implements UpdateRule {
     }
 
     @Override
-    public void update(float[] w, float[] g, float[][] slots) {
+    public void update(float[] w, float[] g, float[][] slots, int from, int to) {
         float[] m = slots[0];
         float[] v = slots[1];
         double a = uT1 / (1 - uProduct * uT1);
         double b = (1 - uT) / (1 - uProduct);
-        for (int i = 0; i < w.length; i++) {
+        for (int i = from; i < to; i++) {
             double gi = g[i];
             float mi = (float) (m[i] + (gi - m[i]) * (1 - beta1));
             float vi = (float) (v[i] + (gi * gi - v[i]) * (1 - beta2));

@@ -35,11 +35,11 @@ final class RmsPropRule implements UpdateRule {
     }
 
     @Override
-    public void update(float[] w, float[] g, float[][] slots) {
+    public void update(float[] w, float[] g, float[][] slots, int from, int to) {
         float[] v = slots[0];
         float[] avg = centered ? slots[1] : null;
         float[] mom = momentum > 0 ? slots[centered ? 2 : 1] : null;
-        for (int i = 0; i < w.length; i++) {
+        for (int i = from; i < to; i++) {
             double gi = g[i];
             float vi = (float) (rho * v[i] + (1 - rho) * gi * gi);
             v[i] = vi;

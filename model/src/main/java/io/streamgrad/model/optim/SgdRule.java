@@ -29,15 +29,15 @@ final class SgdRule implements UpdateRule {
     }
 
     @Override
-    public void update(float[] w, float[] g, float[][] slots) {
+    public void update(float[] w, float[] g, float[][] slots, int from, int to) {
         if (momentum == 0) {
-            for (int i = 0; i < w.length; i++) {
+            for (int i = from; i < to; i++) {
                 w[i] = (float) (w[i] - lr * g[i]);
             }
             return;
         }
         float[] m = slots[0];
-        for (int i = 0; i < w.length; i++) {
+        for (int i = from; i < to; i++) {
             double mi = momentum * m[i] - lr * g[i];
             m[i] = (float) mi;
             w[i] = (float) (nesterov ? w[i] + momentum * m[i] - lr * g[i] : w[i] + m[i]);

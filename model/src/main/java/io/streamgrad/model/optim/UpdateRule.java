@@ -33,5 +33,14 @@ public interface UpdateRule {
     void prepare(long iterations, double lr, double[] scalars);
 
     /** Updates {@code w} in place from its (clipped) gradient {@code g} and its slots. */
-    void update(float[] w, float[] g, float[][] slots);
+    default void update(float[] w, float[] g, float[][] slots) {
+        update(w, g, slots, 0, w.length);
+    }
+
+    /**
+     * Updates the elements {@code [from, to)} of {@code w} and of its slots only (a sparse
+     * embedding update touches the rows a batch looked up); the others keep their bits. Every rule
+     * is element-wise, so an element gets the same bits as in a whole-array update.
+     */
+    void update(float[] w, float[] g, float[][] slots, int from, int to);
 }

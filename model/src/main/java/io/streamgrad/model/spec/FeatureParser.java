@@ -58,8 +58,11 @@ final class FeatureParser {
             JsonFields e = new JsonFields(f.raw("embedding"), f.child("embedding"));
             int dim = e.requiredInteger("outputDim");
             RegularizerSpec reg = SpecParser.regularizer(e.raw("regularizer"), e.child("regularizer"));
+            boolean sparse = e.bool("sparseUpdates", false);
+            JsonNode ex = e.raw("expireAfterSteps");
+            Long expire = ex == null || ex.isNull() ? null : JsonFields.asLong(e.child("expireAfterSteps"), ex);
             e.rejectUnknown();
-            embedding = build(f.child("embedding"), () -> new EmbeddingSpec(dim, reg));
+            embedding = build(f.child("embedding"), () -> new EmbeddingSpec(dim, reg, sparse, expire));
         } else if (!"oneHot".equals(encoding)) {
             throw new SpecException(f.child("encoding"), encoding == null
                     ? "is required: an 'embedding' object or \"encoding\": \"oneHot\""
@@ -84,9 +87,10 @@ final class FeatureParser {
         Integer maxTokens = max == null ? null : JsonFields.asInt(f.child("maxTokens"), max);
         int oov = f.integer("numOovIndices", 1);
         boolean grow = f.bool("grow", false);
+        int minFrequency = f.integer("minFrequency", 1);
         f.unsupported("maskToken", "null", v -> false);
         f.rejectUnknown();
-        return build(path, () -> new LookupSpec(vocabulary, maxTokens, oov, grow));
+        return build(path, () -> new LookupSpec(vocabulary, maxTokens, oov, grow, minFrequency));
     }
 
     /** A vocabulary entry: a string, or for integer features an exact int64 as its decimal form. */

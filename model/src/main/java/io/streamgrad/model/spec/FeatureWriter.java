@@ -50,6 +50,9 @@ final class FeatureWriter {
                     }
                     o.put("numOovIndices", l.numOovIndices());
                     o.put("grow", l.grow());
+                    if (l.minFrequency() > 1) {
+                        o.put("minFrequency", l.minFrequency()); // absent at 1: Keras-exact specs keep their JSON
+                    }
                 } else {
                     n.putObject("hashing").put("numBins", c.hashing().numBins());
                 }
@@ -59,6 +62,12 @@ final class FeatureWriter {
                     RegularizerSpec r = c.embedding().regularizer();
                     if (r != null) {
                         e.putObject("regularizer").put("l1", r.l1()).put("l2", r.l2());
+                    }
+                    if (c.embedding().sparseUpdates()) {
+                        e.put("sparseUpdates", true); // absent when false: Keras-exact specs keep their JSON
+                    }
+                    if (c.embedding().expireAfterSteps() != null) {
+                        e.put("expireAfterSteps", c.embedding().expireAfterSteps());
                     }
                 } else {
                     n.put("encoding", "oneHot");

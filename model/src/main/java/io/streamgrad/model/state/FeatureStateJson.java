@@ -18,7 +18,10 @@ import java.util.List;
  * object per feature: {@code {"count", "mean", "variance"}} for online Normalization (population
  * variance), {@code {"vocabulary": [...]}} for a lookup (index order, without OOV tokens; integers
  * as JSON integers), plus {@code "embeddings": [[outputDim numbers] x depth]} when embedded,
- * otherwise {@code {}}.
+ * otherwise {@code {}}. A lookup with {@code minFrequency} > 1 adds {@code "candidates": [[token,
+ * count], ...]} (sorted by token): the tokens still counted towards a row. An embedding with
+ * {@code expireAfterSteps} adds {@code "lastSeen": [depth integers]} (-1: not looked up since created
+ * or expired).
  */
 public final class FeatureStateJson {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -52,10 +55,30 @@ public final class FeatureStateJson {
                         tokens.add(t);
                     }
                 }
+                TokenCounts counts = state.counts(j);
+                if (counts != null) {
+                    ArrayNode candidates = o.putArray("candidates");
+                    for (var e : counts.sorted()) {
+                        ArrayNode pair = candidates.addArray();
+                        if (integer) {
+                            pair.add(Long.parseLong(e.getKey()));
+                        } else {
+                            pair.add(e.getKey());
+                        }
+                        pair.add(e.getValue());
+                    }
+                }
             }
             int e = layout.ofFeature(j);
             if (e >= 0) {
                 o.set(Variable.EMBEDDINGS, StateJson.array(layout.get(e), weights[e]));
+            }
+            RowAges ages = state.ages(j);
+            if (ages != null) {
+                ArrayNode seen = o.putArray("lastSeen");
+                for (int r = 0; r < ages.rows(); r++) {
+                    seen.add(ages.lastSeen(r));
+                }
             }
         }
         return out;
@@ -73,6 +96,8 @@ public final class FeatureStateJson {
         }
         Vocabulary[] vocabularies = new Vocabulary[features.size()];
         RunningMoments[] moments = new RunningMoments[features.size()];
+        TokenCounts[] counts = new TokenCounts[features.size()];
+        RowAges[] ages = new RowAges[features.size()];
         for (int j = 0; j < features.size(); j++) {
             String fp = path + "[" + j + "]";
             JsonNode o = node.get(j);
@@ -84,13 +109,64 @@ public final class FeatureStateJson {
                 moments[j] = moments(o, num.size(), fp);
             } else if (f instanceof FeatureSpec.Categorical c && c.lookup() != null) {
                 vocabularies[j] = vocabulary(o.get("vocabulary"), c, fp + ".vocabulary");
+                if (c.lookup().minFrequency() > 1) {
+                    counts[j] = candidates(o.get("candidates"), c, vocabularies[j], fp + ".candidates");
+                }
+            }
+            if (f instanceof FeatureSpec.Categorical c && c.embedding() != null
+                    && c.embedding().expireAfterSteps() != null) {
+                ages[j] = ages(o.get("lastSeen"), c.depth(), fp + ".lastSeen");
             }
             int e = layout.ofFeature(j);
             if (e >= 0) {
                 weights[e] = StateJson.readArray(layout.get(e), o.get(Variable.EMBEDDINGS), fp + "." + Variable.EMBEDDINGS);
             }
         }
-        return new FrontEndState(vocabularies, moments);
+        return new FrontEndState(vocabularies, moments, counts, ages);
+    }
+
+    /** Optional {@code [depth integers >= -1]}; absent means no row looked up yet. */
+    private static RowAges ages(JsonNode a, int depth, String path) {
+        if (a == null) {
+            return new RowAges(depth);
+        }
+        if (!a.isArray() || a.size() != depth) {
+            throw new SpecException(path, "must be an array of " + depth + " steps (-1: not looked up)");
+        }
+        long[] lastSeen = new long[depth];
+        for (int r = 0; r < depth; r++) {
+            JsonNode x = a.get(r);
+            if (!x.isIntegralNumber() || !x.canConvertToLong() || x.longValue() < -1) {
+                throw new SpecException(path + "[" + r + "]", "must be an integer >= -1, got " + x);
+            }
+            lastSeen[r] = x.longValue();
+        }
+        return RowAges.of(lastSeen);
+    }
+
+    /** Optional {@code [[token, count], ...]}; absent means no token counted yet. */
+    private static TokenCounts candidates(JsonNode a, FeatureSpec.Categorical c, Vocabulary vocabulary, String path) {
+        TokenCounts counts = new TokenCounts(c.lookup().candidateCapacity());
+        if (a == null) {
+            return counts;
+        }
+        if (!a.isArray() || a.size() > counts.capacity()) {
+            throw new SpecException(path, "must be an array of at most " + counts.capacity() + " [token, count] pairs");
+        }
+        for (int k = 0; k < a.size(); k++) {
+            JsonNode p = a.get(k);
+            String kp = path + "[" + k + "]";
+            if (!p.isArray() || p.size() != 2 || !p.get(1).isInt() || p.get(1).intValue() < 1
+                    || p.get(1).intValue() >= c.lookup().minFrequency()) {
+                throw new SpecException(kp, "must be [token, count] with 1 <= count < minFrequency");
+            }
+            String token = token(p.get(0), c, kp + "[0]");
+            if (vocabulary.positionOf(token) >= 0 || counts.count(token) != 0) {
+                throw new SpecException(kp, "token '" + token + "' is in the vocabulary or repeated");
+            }
+            counts.put(token, p.get(1).intValue());
+        }
+        return counts;
     }
 
     private static RunningMoments moments(JsonNode o, int size, String path) {
@@ -133,28 +209,30 @@ public final class FeatureStateJson {
         }
         List<String> tokens = new ArrayList<>(a.size());
         for (int k = 0; k < a.size(); k++) {
-            JsonNode t = a.get(k);
-            String kp = path + "[" + k + "]";
-            if (c.integer()) {
-                if (!t.isIntegralNumber() || !t.canConvertToLong()) {
-                    throw new SpecException(kp, "must be an integer in the int64 range, got " + t);
-                }
-                String s = Long.toString(t.longValue());
-                if (s.equals(IntegerTokens.OOV_TOKEN)) {
-                    throw new SpecException(kp, "-1 is IntegerLookup's OOV token");
-                }
-                tokens.add(s);
-            } else {
-                if (!t.isTextual()) {
-                    throw new SpecException(kp, "must be a string, got " + t);
-                }
-                tokens.add(t.textValue());
-            }
+            tokens.add(token(a.get(k), c, path + "[" + k + "]"));
         }
         try {
             return new Vocabulary(tokens);
         } catch (IllegalArgumentException e) {
             throw new SpecException(path, e.getMessage());
         }
+    }
+
+    /** A token of a lookup: a string, or for an integer feature an int64 other than -1 as its decimal form. */
+    private static String token(JsonNode t, FeatureSpec.Categorical c, String path) {
+        if (c.integer()) {
+            if (!t.isIntegralNumber() || !t.canConvertToLong()) {
+                throw new SpecException(path, "must be an integer in the int64 range, got " + t);
+            }
+            String s = Long.toString(t.longValue());
+            if (s.equals(IntegerTokens.OOV_TOKEN)) {
+                throw new SpecException(path, "-1 is IntegerLookup's OOV token");
+            }
+            return s;
+        }
+        if (!t.isTextual()) {
+            throw new SpecException(path, "must be a string, got " + t);
+        }
+        return t.textValue();
     }
 }

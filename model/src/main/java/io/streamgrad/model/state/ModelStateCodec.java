@@ -26,14 +26,19 @@ import java.nio.ByteBuffer;
  * </pre>
  * Format version 2 appends the feature front-end ({@link FrontEndStateCodec}); a state without a
  * front-end is still written as version 1, byte for byte, so plain models keep their format.
+ * Format version 3 is version 2 whose front-end may also hold candidate counts (lookups with
+ * {@code minFrequency}) and row ages (embeddings with {@code expireAfterSteps}); a front-end
+ * without either is still written as version 2, byte for byte.
  * Decoding never trusts a size from the input: every array must fit a float budget (the bytes
  * actually present, or the shape the caller expects), so a crafted input cannot exhaust memory.
  * No Java serialization is involved.
  */
 public final class ModelStateCodec {
     public static final int MAGIC = 0x53474D53; // "SGMS"
-    /** The newest format this build writes (for states with a front-end) and reads. */
-    public static final short FORMAT_VERSION = 2;
+    /** The newest format this build writes (for front-ends with candidate counts) and reads. */
+    public static final short FORMAT_VERSION = 3;
+    /** The format of states with a front-end without candidate counts. */
+    public static final short FORMAT_VERSION_FRONT_END = 2;
     /** The format of states without a front-end. */
     public static final short FORMAT_VERSION_PLAIN = 1;
     /** Hard cap on one array when the caller gives no budget: 2^28 floats (1 GiB). */
@@ -55,7 +60,8 @@ public final class ModelStateCodec {
     public static void encode(ModelState s, DataOutput out) throws IOException {
         boolean withFrontEnd = !s.frontEnd().isEmpty();
         out.writeInt(MAGIC);
-        out.writeShort(withFrontEnd ? FORMAT_VERSION : FORMAT_VERSION_PLAIN);
+        out.writeShort(!withFrontEnd ? FORMAT_VERSION_PLAIN
+                : s.frontEnd().needsFormat3() ? FORMAT_VERSION : FORMAT_VERSION_FRONT_END);
         out.writeLong(s.version());
         out.writeLong(s.iterations());
         out.writeLong(s.examplesSeen());
@@ -97,7 +103,7 @@ public final class ModelStateCodec {
             }
         }
         if (withFrontEnd) {
-            FrontEndStateCodec.encode(s.frontEnd(), out);
+            FrontEndStateCodec.encode(s.frontEnd(), out, s.frontEnd().needsFormat3());
         }
     }
 
@@ -148,7 +154,7 @@ public final class ModelStateCodec {
                 throw new StateFormatException(String.format("not a StreamGrad model state (magic %08x)", magic));
             }
             short format = in.readShort();
-            if (format != FORMAT_VERSION && format != FORMAT_VERSION_PLAIN) {
+            if (format < FORMAT_VERSION_PLAIN || format > FORMAT_VERSION) {
                 throw new StateFormatException("unsupported model state format version " + format
                         + " (this build reads versions " + FORMAT_VERSION_PLAIN + " to " + FORMAT_VERSION + ")");
             }
@@ -201,7 +207,7 @@ public final class ModelStateCodec {
                 }
             }
             es.restore(epoch, stepsInEpoch, epochSum, wait, best, bestEpoch, stopped, stoppedEpoch, bestWeights);
-            FrontEndState frontEnd = format >= 2 ? FrontEndStateCodec.decode(in, budget) : null;
+            FrontEndState frontEnd = format >= 2 ? FrontEndStateCodec.decode(in, budget, format >= 3) : null;
             ModelState s = new ModelState(weights, slots, scalars, es, frontEnd);
             s.setVersion(version);
             s.setIterations(iterations);

@@ -7,6 +7,7 @@ import io.streamgrad.model.features.FrontEnd;
 import io.streamgrad.model.nn.DropoutMaskSource;
 import io.streamgrad.model.nn.Network;
 import io.streamgrad.model.optim.Optimizer;
+import io.streamgrad.model.optim.TouchedRows;
 import io.streamgrad.model.spec.EarlyStoppingSpec;
 import io.streamgrad.model.spec.ModelSpec;
 import io.streamgrad.model.spec.OptimizerSpec;
@@ -39,6 +40,8 @@ public final class Trainer {
     private final EarlyStoppingSpec earlyStoppingSpec;
     private final RngMasks rngMasks = new RngMasks();
     private final UpdateGuard updateGuard;
+    /** Initial value per optimizer slot, for embedding rows that expire; null when none can. */
+    private final float[] slotInitialValues;
 
     public Trainer(ModelSpec model, OptimizerSpec optimizer, EarlyStoppingSpec earlyStopping) {
         this.network = new Network(model);
@@ -47,6 +50,15 @@ public final class Trainer {
         this.earlyStopping = earlyStopping == null ? null : new EarlyStopping(earlyStopping);
         this.updateGuard = new UpdateGuard(network.layout(), this.optimizer.slotCount(),
                 this.optimizer.scalarCount());
+        FrontEnd fe = network.frontEnd();
+        if (fe != null && fe.expires()) {
+            slotInitialValues = new float[this.optimizer.slotCount()];
+            for (int k = 0; k < slotInitialValues.length; k++) {
+                slotInitialValues[k] = this.optimizer.slotInitialValue(k);
+            }
+        } else {
+            slotInitialValues = null;
+        }
     }
 
     public Trainer(ModelSpec model, OptimizerSpec optimizer) {
@@ -235,10 +247,13 @@ public final class Trainer {
         fillLosses(out, network.dataLoss(batch.targets(), b, true), w, batch);
         network.backward(w, x, b);
         float[][] grads = network.gradients();
+        TouchedRows[] sparse = network.sparseRows();
         double sq = 0;
-        for (float[] g : grads) {
-            if (g != null) {
-                sq += KERNELS.sumSquares(g);
+        for (int v = 0; v < grads.length; v++) {
+            if (grads[v] != null) {
+                // a sparse embedding's gradient is zero outside its touched rows: the same norm
+                sq += sparse != null && sparse[v] != null ? Optimizer.sumSquares(grads[v], sparse[v])
+                        : KERNELS.sumSquares(grads[v]);
             }
         }
         out.gradientNorm = Math.sqrt(sq);
@@ -248,10 +263,11 @@ public final class Trainer {
             return;
         }
 
-        updateGuard.save(state);
-        double lr = optimizer.apply(w, grads, state.slots(), state.scalars(), state.iterations(), out.gradientNorm);
-        if (!updateGuard.finite(state)) {
-            updateGuard.restore(state); // the update itself overflowed: keep the last finite model
+        updateGuard.save(state, sparse);
+        double lr = optimizer.apply(w, grads, state.slots(), state.scalars(), state.iterations(), out.gradientNorm,
+                sparse);
+        if (!updateGuard.finite(state, sparse)) {
+            updateGuard.restore(state, sparse); // the update itself overflowed: keep the last finite model
             skip(state, out, rngBefore);
             return;
         }
@@ -259,6 +275,9 @@ public final class Trainer {
         out.learningRate = lr;
         network.commit(w);
         state.setIterations(state.iterations() + 1);
+        if (slotInitialValues != null) { // our extension: expireAfterSteps (docs/semantics.md 12.9)
+            frontEnd.expire(state.frontEnd(), w, state.slots(), state.iterations(), slotInitialValues);
+        }
         state.setVersion(state.version() + 1);
         out.outcome = StepResult.Outcome.APPLIED;
         out.version = state.version();

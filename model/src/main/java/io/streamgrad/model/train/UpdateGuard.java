@@ -2,6 +2,7 @@ package io.streamgrad.model.train;
 
 import io.streamgrad.model.kernel.FloatKernels;
 import io.streamgrad.model.kernel.KernelProvider;
+import io.streamgrad.model.optim.TouchedRows;
 import io.streamgrad.model.state.ModelState;
 import io.streamgrad.model.state.Variable;
 import io.streamgrad.model.state.VariableLayout;
@@ -12,7 +13,9 @@ import io.streamgrad.model.state.VariableLayout;
  * weights approach the float32 range): before the update this guard keeps a copy of what the
  * optimizer mutates (trainable weights, slots, scalars); after it, one read-only pass checks the
  * result, and a non-finite result is rolled back so the last finite model survives.
- * Buffers are allocated once per trainer: the guard allocates nothing per step.
+ * Buffers are allocated once per trainer: the guard allocates nothing per step. For a sparse
+ * embedding only the rows the update touches are saved, checked and restored (the others do not
+ * change), so the guard costs O(batch x dim) there too.
  */
 final class UpdateGuard {
     private static final FloatKernels KERNELS = KernelProvider.get();
@@ -31,18 +34,31 @@ final class UpdateGuard {
         scalars = new double[scalarCount];
     }
 
-    void save(ModelState state) {
-        copy(state.weights(), state.slots(), state.scalars(), weights, slots, scalars);
+    /** @param sparse per variable the rows a sparse update touches, or null (everything) */
+    void save(ModelState state, TouchedRows[] sparse) {
+        copy(state.weights(), state.slots(), state.scalars(), weights, slots, scalars, sparse);
     }
 
-    void restore(ModelState state) {
-        copy(weights, slots, scalars, state.weights(), state.slots(), state.scalars());
+    void restore(ModelState state, TouchedRows[] sparse) {
+        copy(weights, slots, scalars, state.weights(), state.slots(), state.scalars(), sparse);
     }
 
-    /** True when every trainable weight, slot and scalar is finite. */
-    boolean finite(ModelState state) {
+    /** True when every trainable weight, slot and scalar (of a sparse variable: in its touched rows) is finite. */
+    boolean finite(ModelState state, TouchedRows[] sparse) {
         float[][] w = state.weights();
         for (int v = 0; v < w.length; v++) {
+            TouchedRows rows = sparse == null ? null : sparse[v];
+            if (rows != null) {
+                if (!finiteRows(w[v], rows)) {
+                    return false;
+                }
+                for (float[] s : state.slots()[v]) {
+                    if (!finiteRows(s, rows)) {
+                        return false;
+                    }
+                }
+                continue;
+            }
             if (weights[v] != null && !KERNELS.allFinite(w[v])) {
                 return false;
             }
@@ -60,9 +76,35 @@ final class UpdateGuard {
         return true;
     }
 
+    private static boolean finiteRows(float[] a, TouchedRows rows) {
+        for (int k = 0; k < rows.count(); k++) {
+            for (int i = rows.row(k) * rows.rowWidth(), end = i + rows.rowWidth(); i < end; i++) {
+                if (!Float.isFinite(a[i])) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static void copyRows(float[] from, float[] to, TouchedRows rows) {
+        for (int k = 0; k < rows.count(); k++) {
+            int o = rows.row(k) * rows.rowWidth();
+            System.arraycopy(from, o, to, o, rows.rowWidth());
+        }
+    }
+
     private static void copy(float[][] fromW, float[][][] fromS, double[] fromScalars, float[][] toW,
-                             float[][][] toS, double[] toScalars) {
+                             float[][][] toS, double[] toScalars, TouchedRows[] sparse) {
         for (int v = 0; v < toW.length; v++) {
+            TouchedRows rows = sparse == null ? null : sparse[v];
+            if (rows != null) {
+                copyRows(fromW[v], toW[v], rows);
+                for (int k = 0; k < toS[v].length; k++) {
+                    copyRows(fromS[v][k], toS[v][k], rows);
+                }
+                continue;
+            }
             float[] src = fromW[v];
             float[] dst = toW[v];
             if (src != null && dst != null) {
