@@ -1,5 +1,6 @@
 package io.streamgrad.sql.predict;
 
+import io.streamgrad.model.serve.OutputKind;
 import io.streamgrad.model.serve.Predictor;
 import io.streamgrad.model.snapshot.ModelSnapshot;
 import java.util.Map;
@@ -17,17 +18,23 @@ import org.slf4j.LoggerFactory;
 public final class LiveModels {
     private static final Logger LOG = LoggerFactory.getLogger(LiveModels.class);
 
+    private final String onlyKey;
     private final InputLayout input;
     private final OutputLayout output;
     private final Map<String, Predictor> byKey = new ConcurrentHashMap<>();
 
-    public LiveModels(InputLayout input, OutputLayout output) {
+    /** @param onlyKey the one key to keep ({@code model.key}), or null to keep every key */
+    public LiveModels(String onlyKey, InputLayout input, OutputLayout output) {
+        this.onlyKey = onlyKey;
         this.input = input;
         this.output = output;
     }
 
     /** Offers a snapshot from the source. */
     public void offer(ModelSnapshot s) {
+        if (onlyKey != null && !onlyKey.equals(s.modelKey())) {
+            return; // another model on the same topic
+        }
         String misfit = misfit(input, output, s);
         if (misfit != null) {
             LOG.warn("ignoring snapshot {} v{}: {}", s.modelKey(), s.version(), misfit);
@@ -63,6 +70,6 @@ public final class LiveModels {
         if (in != null) {
             return in;
         }
-        return output.checkModel(s.model().outputDim(), io.streamgrad.model.serve.OutputKind.of(s.model()));
+        return output.checkModel(s.model().outputDim(), OutputKind.of(s.model()));
     }
 }

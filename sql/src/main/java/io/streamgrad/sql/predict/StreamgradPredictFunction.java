@@ -42,7 +42,7 @@ public final class StreamgradPredictFunction extends PredictFunction {
 
     @Override
     public void open(FunctionContext context) throws Exception {
-        models = new LiveModels(input, output);
+        models = new LiveModels(fixedKey, input, output);
         following = source.follow(models::offer, readTimeout, refreshInterval);
     }
 
