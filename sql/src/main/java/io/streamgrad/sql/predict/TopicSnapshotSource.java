@@ -56,7 +56,7 @@ public final class TopicSnapshotSource implements SnapshotSource {
 
     private KafkaConsumer<byte[], byte[]> newConsumer() {
         Properties p = new Properties();
-        p.putAll(clientProperties);
+        p.putAll(RelocatedKafkaNames.apply(clientProperties));
         p.put("isolation.level", "read_committed");
         p.put("enable.auto.commit", "false");
         p.put("auto.offset.reset", "earliest");
