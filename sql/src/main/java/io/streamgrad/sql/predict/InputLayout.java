@@ -157,7 +157,8 @@ public final class InputLayout implements Serializable {
 
     /**
      * Writes the row's features into {@code out} ({@code inputDim} floats). Returns false when a
-     * feature is null or the arrays do not add up to {@code inputDim} values.
+     * feature is null, not finite as a float (the jobs reject such records too), or the arrays do
+     * not add up to {@code inputDim} values.
      */
     public boolean features(RowData row, float[] out) {
         int n = 0;
@@ -174,19 +175,24 @@ public final class InputLayout implements Serializable {
                     return false;
                 }
                 for (int j = 0; j < a.size(); j++) {
-                    if (a.isNullAt(j)) {
+                    if (a.isNullAt(j) || !finite(out[n++] = element(a, j, elementRoots[i]))) {
                         return false;
                     }
-                    out[n++] = element(a, j, elementRoots[i]);
                 }
             } else {
                 if (n >= out.length) {
                     return false;
                 }
-                out[n++] = scalar(row, i);
+                if (!finite(out[n++] = scalar(row, i))) {
+                    return false;
+                }
             }
         }
         return n == out.length;
+    }
+
+    private static boolean finite(float f) {
+        return Float.isFinite(f);
     }
 
     /** The planner hands ML_PREDICT arguments over as a GenericRowData of internal objects. */

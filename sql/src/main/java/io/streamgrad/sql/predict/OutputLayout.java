@@ -153,8 +153,7 @@ public final class OutputLayout implements Serializable {
             switch (roles[i]) {
                 case VERSION -> row.setField(i, version);
                 case KEY -> row.setField(i, StringData.fromString(key));
-                case CLASS_INDEX -> row.setField(i, p.classIndex() == OutputKind.NO_CLASS ? null
-                        : wide[i] ? (Object) (long) p.classIndex() : (Object) p.classIndex());
+                case CLASS_INDEX -> row.setField(i, classIndex(p.classIndex(), wide[i]));
                 case VALUE -> {
                     float f = v[next++];
                     row.setField(i, wide[i] ? (Object) (double) f : (Object) f);
@@ -176,6 +175,17 @@ public final class OutputLayout implements Serializable {
             }
         }
         return row;
+    }
+
+    /** INT or BIGINT as the column is declared (a conditional expression would promote both to long). */
+    private static Object classIndex(int index, boolean asLong) {
+        if (index == OutputKind.NO_CLASS) {
+            return null;
+        }
+        if (asLong) {
+            return (long) index;
+        }
+        return index;
     }
 
     private static double[] widen(float[] v) {

@@ -25,10 +25,8 @@ public interface SnapshotSource extends Serializable {
     /** Reads the source once to its current end: the newest snapshot per key. */
     default Map<String, ModelSnapshot> readNewest(Duration readTimeout) throws Exception {
         Map<String, ModelSnapshot> newest = new TreeMap<>();
-        try (AutoCloseable ignored = follow(s -> newest.merge(s.modelKey(), s, SnapshotSource::newer),
-                readTimeout, null)) {
-            return newest;
-        }
+        follow(s -> newest.merge(s.modelKey(), s, SnapshotSource::newer), readTimeout, null).close();
+        return newest;
     }
 
     /** The newer of two snapshots of one key (the later one on equal versions). */

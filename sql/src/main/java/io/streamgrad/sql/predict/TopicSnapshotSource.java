@@ -147,10 +147,14 @@ public final class TopicSnapshotSource implements SnapshotSource {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             running = false;
             consumer.wakeup();
-            join(10_000);
+            try {
+                join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }
