@@ -100,6 +100,10 @@ class MlPredictKafkaTest {
                 }
             }
             assertThat(lastVersion).isEqualTo(12L);
+            long firstNew = all.stream().filter(row -> (Long) row.getField("model_version") == 12L)
+                    .mapToLong(row -> sentAt.get((int) (long) (Long) row.getField("id"))).min().orElseThrow();
+            System.out.printf("first row scored by the new version was sent %d ms after its commit%n",
+                    (firstNew - committedAt) / 1_000_000);
         }
     }
 
