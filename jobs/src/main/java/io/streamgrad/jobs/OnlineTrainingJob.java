@@ -7,6 +7,7 @@ import io.streamgrad.jobs.input.ExampleParser;
 import io.streamgrad.jobs.input.ParseResult;
 import io.streamgrad.jobs.input.ParsingDeserializer;
 import io.streamgrad.jobs.input.SplitParsed;
+import io.streamgrad.jobs.sink.PredictionJson;
 import io.streamgrad.jobs.sink.RecordSizes;
 import io.streamgrad.jobs.sink.Serializers;
 import io.streamgrad.model.snapshot.ModelSnapshot;
@@ -17,6 +18,7 @@ import io.streamgrad.operators.LossMetric;
 import io.streamgrad.operators.OnlineTrainerConfig;
 import io.streamgrad.operators.OnlineTraining;
 import io.streamgrad.operators.SnapshotRecord;
+import io.streamgrad.operators.TrainerPredictions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -160,8 +162,14 @@ public final class OnlineTrainingJob {
                 .uid("parse")
                 .name("parse " + cfg.input().format());
 
-        SingleOutputStreamOperator<LossMetric> metrics =
-                OnlineTraining.train(beforeTraining.apply(examples).keyBy(new ModelKey()), trainer, TRAINER_UID);
+        TrainerPredictions predictions = cfg.trainerPredictions();
+        SingleOutputStreamOperator<LossMetric> metrics = OnlineTraining.train(
+                beforeTraining.apply(examples).keyBy(new ModelKey()), trainer, predictions, TRAINER_UID);
+        if (predictions.scoresUnlabelled()) {
+            OnlineTraining.predictions(metrics)
+                    .sinkTo(sink(cfg, client, "predictions", PredictionJson.serializer(cfg.topics().predictions())))
+                    .uid("sink-predictions").name("kafka: " + cfg.topics().predictions());
+        }
         DataStream<SnapshotRecord> snapshots = OnlineTraining.snapshots(metrics);
         DataStream<DeadLetter> deadLetters = examples.getSideOutput(SplitParsed.DEAD_LETTERS)
                 .union(OnlineTraining.deadLetters(metrics));

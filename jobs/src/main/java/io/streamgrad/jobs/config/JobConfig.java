@@ -9,6 +9,8 @@ import io.streamgrad.model.spec.OptimizerSpec;
 import io.streamgrad.model.spec.SpecException;
 import io.streamgrad.model.spec.SpecParser;
 import io.streamgrad.operators.OnlineTrainerConfig;
+import io.streamgrad.operators.ScoringConfig;
+import io.streamgrad.operators.TrainerPredictions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -29,11 +31,12 @@ import org.apache.flink.annotation.PublicEvolving;
  *
  * @param model the model in the conformance-case schema, parsed by {@link SpecParser}
  * @param earlyStopping early stopping, or null when not configured
+ * @param scoring the scoring job's section, its topics resolved against {@code topics}
  */
 @PublicEvolving
 public record JobConfig(Job job, Kafka kafka, Topics topics, InputFormat input, Training training,
                         Snapshots snapshots, Checkpointing checkpointing, WarmStart warmStart, ModelSpec model,
-                        OptimizerSpec optimizer, EarlyStoppingSpec earlyStopping) {
+                        OptimizerSpec optimizer, EarlyStoppingSpec earlyStopping, Scoring scoring) {
 
     public JobConfig {
         if (model == null) {
@@ -48,6 +51,13 @@ public record JobConfig(Job job, Kafka kafka, Topics topics, InputFormat input, 
         kafka = section("kafka", () -> declared.resolve(jobName, cp));
         warmStart = warmStart.withDefaultTopic(topics.snapshots());
         input.checkAgainst(model);
+        if (training.predictions() != PredictionMode.OFF && topics.predictions().equals(topics.input())) {
+            throw new ConfigException("topics.predictions", "must differ from topics.input (training.predictions is "
+                    + training.predictions() + "), got " + topics.predictions());
+        }
+        Scoring declaredScoring = scoring == null ? Scoring.empty() : scoring;
+        Topics t = topics;
+        scoring = section("scoring", () -> declaredScoring.withDefaultTopics(t));
     }
 
     /** Binds the document's sections; a missing section takes its defaults. */
@@ -58,7 +68,8 @@ public record JobConfig(Job job, Kafka kafka, Topics topics, InputFormat input, 
                           @JsonProperty("checkpointing") Checkpointing checkpointing,
                           @JsonProperty("warmStart") WarmStart warmStart, @JsonProperty("model") JsonNode model,
                           @JsonProperty("optimizer") JsonNode optimizer,
-                          @JsonProperty("earlyStopping") JsonNode earlyStopping) {
+                          @JsonProperty("earlyStopping") JsonNode earlyStopping,
+                          @JsonProperty("scoring") Scoring scoring) {
         // the model first: the input section is checked against its dimensions
         ModelSpec m = spec("model", model, SpecParser::model);
         OptimizerSpec o = spec("optimizer", optimizer, SpecParser::optimizer);
@@ -67,13 +78,13 @@ public record JobConfig(Job job, Kafka kafka, Topics topics, InputFormat input, 
         return new JobConfig(
                 orEmpty("job", job, () -> new Job(null, null, null)),
                 orEmpty("kafka", kafka, () -> new Kafka(null, null, null, null, null, null, null, null, null)),
-                orEmpty("topics", topics, () -> new Topics(null, null, null, null)),
+                orEmpty("topics", topics, () -> new Topics(null, null, null, null, null)),
                 orEmpty("input", input, () -> new InputFormat(null, null, null, null, null, null)),
-                orEmpty("training", training, () -> new Training(null, null, null, null)),
+                orEmpty("training", training, () -> new Training(null, null, null, null, null)),
                 orEmpty("snapshots", snapshots, () -> new Snapshots(null, null, null, null)),
                 orEmpty("checkpointing", checkpointing, () -> new Checkpointing(null, null)),
                 orEmpty("warmStart", warmStart, () -> new WarmStart(null, null, null, null)),
-                m, o, es);
+                m, o, es, scoring);
     }
 
     private static boolean present(JsonNode n) {
@@ -141,6 +152,21 @@ public record JobConfig(Job job, Kafka kafka, Topics topics, InputFormat input, 
         return snapshots.applyTo(training.applyTo(b));
     }
 
+    /** What the training operator predicts with its live models ({@code training.predictions}), with class names. */
+    public TrainerPredictions trainerPredictions() {
+        return TrainerPredictions.of(training.predictions().mode()).withClassNames(classNames());
+    }
+
+    /** The scoring operator's configuration ({@code scoring} section), for {@code streamgrad score}. */
+    public ScoringConfig scoringConfig() {
+        return scoring.operatorConfig(classNames());
+    }
+
+    /** Class names reported with predictions: {@code input.label.classes} (checked against the model), or none. */
+    private List<String> classNames() {
+        return input.classes();
+    }
+
     /** Kafka client properties: the pass-through settings (security etc.) plus bootstrap servers. */
     public Properties clientProperties() {
         Properties p = new Properties();
@@ -160,7 +186,9 @@ public record JobConfig(Job job, Kafka kafka, Topics topics, InputFormat input, 
                         ? " (transactional id prefix " + kafka.transactionalIdPrefix() + ")" : "")
                 + (props.isEmpty() ? "" : ", client settings " + props) + "\n"
                 + "  topics: input " + topics.input() + ", metrics " + topics.metrics() + ", snapshots " + topics.snapshots()
-                + ", dead letters " + topics.deadLetters() + "\n"
+                + ", dead letters " + topics.deadLetters()
+                + (training.predictions() != PredictionMode.OFF ? ", predictions (" + training.predictions() + ") "
+                        + topics.predictions() : "") + "\n"
                 + "  input " + input.format() + ", key from " + input.keyFrom() + ", labels " + input.labelEncoding() + "\n"
                 + "  model: inputDim " + model.inputDim() + ", " + model.layers().size() + " layers, loss "
                 + model.loss().jsonName() + ", optimizer " + optimizer.type() + "\n"

@@ -37,8 +37,19 @@ class CliCommandsTest {
         assertThat(err.toString()).contains("model.layers[1].activation");
     }
 
+    @Test
+    void scoreValidatesTheScoringSection() {
+        assertThat(cli("score", "--config", "classpath:examples/binary.yaml", "--set", "scoring.earlyEvents=deadLetter",
+                "--validate")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("configuration OK", "events churn-events",
+                "predictions streamgrad-predictions", "before their key's first model: deadLetter");
+        assertThat(cli("score", "--config", "classpath:examples/binary.yaml", "--set",
+                "scoring.maxHeldEventsPerKey=0", "--validate")).isEqualTo(2);
+        assertThat(err.toString()).contains("scoring.maxHeldEventsPerKey: must be >= 1");
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"run", "demo", "produce", "inspect", "replay"})
+    @ValueSource(strings = {"run", "score", "demo", "produce", "inspect", "replay"})
     void helpEverywhere(String command) {
         assertThat(cli(command, "--help")).isZero();
         assertThat(out.toString()).startsWith("Usage: streamgrad " + command);
