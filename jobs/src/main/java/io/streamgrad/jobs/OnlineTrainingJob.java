@@ -118,6 +118,7 @@ public final class OnlineTrainingJob {
             LOG.info("warm start for {} key(s){}", warmStarts.size(), cfg.warmStart().allKeys() ? " (all keys)" : "");
         }
         OnlineTrainerConfig trainer = trainerConfig(cfg, warmStarts);
+        TrainerPredictions predictions = cfg.trainerPredictions();
         RecordSizes.check(cfg, trainer); // an output record over max.request.size would fail the job forever
         env.setParallelism(cfg.parallelism());
         if (cfg.maxParallelism() > 0) {
@@ -149,7 +150,8 @@ public final class OnlineTrainingJob {
                 .setGroupId(cfg.kafka().groupId())
                 .setStartingOffsets(offsets)
                 .setProperties(sourceProps)
-                .setDeserializer(new ParsingDeserializer(new ExampleParser(cfg.input(), cfg.model())));
+                .setDeserializer(new ParsingDeserializer(new ExampleParser(cfg.input(), cfg.model(),
+                        predictions.scoresUnlabelled()))); // an unlabelled record is then an event to predict
         if (cfg.kafka().bounded()) {
             sourceBuilder.setBounded(OffsetsInitializer.latest());
         }
@@ -162,7 +164,6 @@ public final class OnlineTrainingJob {
                 .uid("parse")
                 .name("parse " + cfg.input().format());
 
-        TrainerPredictions predictions = cfg.trainerPredictions();
         SingleOutputStreamOperator<LossMetric> metrics = OnlineTraining.train(
                 beforeTraining.apply(examples).keyBy(new ModelKey()), trainer, predictions, TRAINER_UID);
         if (predictions.scoresUnlabelled()) {

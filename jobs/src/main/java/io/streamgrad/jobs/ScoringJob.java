@@ -85,7 +85,7 @@ public final class ScoringJob {
                 .setGroupId(group)
                 .setStartingOffsets(KafkaEndpoints.eventOffsets(cfg))
                 .setProperties(KafkaEndpoints.sourceProperties(cfg))
-                .setDeserializer(new EventDeserializer(new ExampleParser(cfg.input(), cfg.model())));
+                .setDeserializer(new EventDeserializer(new ExampleParser(cfg.input(), cfg.model(), true)));
         // every snapshot from the start: the newest model of each key must be known before its events
         var snapshots = KafkaSource.<ParsedSnapshot>builder()
                 .setBootstrapServers(cfg.kafka().bootstrapServers())

@@ -35,13 +35,25 @@ public final class ExampleParser implements Serializable {
     }
 
     /**
+     * A parser for which a record without label is an event (an example with a null target) when
+     * {@code optionalLabel}: for scoring, and for training jobs that predict unlabelled records.
+     */
+    public ExampleParser(InputFormat format, ModelSpec model, boolean optionalLabel) {
+        this(format, model.inputDim(), model.outputDim(), model.loss(), optionalLabel);
+    }
+
+    public ExampleParser(InputFormat format, int inputDim, int outputDim, LossKind loss) {
+        this(format, inputDim, outputDim, loss, false);
+    }
+
+    /**
      * The one place that reads the input configuration: picks the format's parser and gives it
      * the shared key source and label encoder.
      */
-    public ExampleParser(InputFormat format, int inputDim, int outputDim, LossKind loss) {
+    public ExampleParser(InputFormat format, int inputDim, int outputDim, LossKind loss, boolean optionalLabel) {
         InputFormat.KeySource keyFrom = format.keyFrom();
         LabelEncoder labels = new LabelEncoder(format.labelEncoding(),
-                format.classes(), outputDim, loss);
+                format.classes(), outputDim, loss, optionalLabel);
         if (format.isJson()) {
             records = new JsonExampleParser(
                     new ModelKeySource(keyFrom, format.constantKey(), "field '" + format.keyField() + "'"),
