@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streamgrad.it.StreamGradFixture.In;
 import io.streamgrad.jobs.config.JobConfig;
+import io.streamgrad.model.kernel.KernelProvider;
 import io.streamgrad.model.serve.Predictor;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -94,7 +95,9 @@ class ScoringJobIT {
 
         Path config = yaml.write(dir.resolve("job.yaml"));
         Path log = dir.resolve("score.log");
-        Process score = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar",
+        // the kernels of this JVM, so Predictor here computes with the same float operations as the job
+        Process score = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                "-D" + KernelProvider.PROPERTY + "=" + KernelProvider.get().name().replaceAll("^vector.*", "vector"), "-jar",
                 CLI_JAR.toString(), "score", "--config", config.toString(), "--set", "topics.deadLetters=sc-score-dead")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
