@@ -2,6 +2,7 @@ package io.streamgrad.bench;
 
 import io.streamgrad.bench.operator.ManyKeysBench;
 import io.streamgrad.bench.operator.OperatorOverheadBench;
+import io.streamgrad.bench.operator.ScoringBench;
 import io.streamgrad.bench.pipeline.PipelineBench;
 import java.io.PrintStream;
 import java.util.List;
@@ -19,6 +20,7 @@ public final class BenchMain {
               pipeline    Kafka -> Flink -> train -> Kafka (embedded broker, local Flink) with a stage
                           breakdown; one JSON line
               operator    per-batch operator overhead over a bare training step, heap and RocksDB; a table
+              scoring     scoring vs training at batch 1 on W1/W2/W3, operator latency p50/p99; a table
               many-keys   10,000 W1 models in one operator (heap, throughput) and a W3 checkpoint; a table
               kernels     JMH micro-benchmarks of the dense-layer kernels (any JMH options follow)
             Engine throughput (W1/W2/W3 or your own model): java -jar jobs/target/streamgrad.jar bench
@@ -30,6 +32,11 @@ public final class BenchMain {
     private static final String MANY_KEYS_USAGE = """
             Usage: streamgrad-bench many-keys [--keys 10000] [--checkpoints-only]
               Give the JVM room for the models: java -Xmx4g -jar streamgrad-bench.jar many-keys
+            """;
+
+    private static final String SCORING_USAGE = """
+            Usage: streamgrad-bench scoring [--seconds 3]
+              Per workload: a training step, Predictor inference and the scoring operator at batch 1, one thread.
             """;
 
     private BenchMain() {}
@@ -57,6 +64,7 @@ public final class BenchMain {
             case "pipeline" -> PipelineBench.usage();
             case "operator" -> OPERATOR_USAGE;
             case "many-keys" -> MANY_KEYS_USAGE;
+            case "scoring" -> SCORING_USAGE;
             default -> null;
         };
         if (usage == null) {
@@ -71,6 +79,10 @@ public final class BenchMain {
         try {
             switch (command) {
                 case "pipeline" -> PipelineBench.run(rest, out, err);
+                case "scoring" -> {
+                    BenchOptions o = BenchOptions.parse(rest, Set.of("seconds"), Set.of());
+                    new ScoringBench(out, o.number("seconds", 3)).run();
+                }
                 case "operator" -> {
                     BenchOptions o = BenchOptions.parse(rest, Set.of("reps"), Set.of());
                     new OperatorOverheadBench(out, (int) o.number("reps", 5)).run(OperatorOverheadBench.SHAPES);
