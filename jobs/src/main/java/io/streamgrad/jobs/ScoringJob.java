@@ -1,10 +1,12 @@
 package io.streamgrad.jobs;
 
+import io.streamgrad.jobs.cli.JobOptions;
 import io.streamgrad.jobs.config.JobConfig;
 import io.streamgrad.jobs.config.Scoring;
 import io.streamgrad.jobs.input.ExampleParser;
 import io.streamgrad.jobs.input.ParseResult;
 import io.streamgrad.jobs.input.SplitParsed;
+import io.streamgrad.jobs.kafka.KafkaPreflight;
 import io.streamgrad.jobs.scoring.EventDeserializer;
 import io.streamgrad.jobs.scoring.KafkaEndpoints;
 import io.streamgrad.jobs.scoring.ParsedSnapshot;
@@ -17,6 +19,7 @@ import io.streamgrad.operators.Example;
 import io.streamgrad.operators.OnlineScoring;
 import io.streamgrad.operators.PredictionRecord;
 import io.streamgrad.operators.SnapshotRecord;
+import java.util.List;
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -47,6 +50,24 @@ public final class ScoringJob {
     public static final String ID_SUFFIX = "-scoring";
 
     private ScoringJob() {}
+
+    /**
+     * {@code flink run -c io.streamgrad.jobs.ScoringJob streamgrad-flink-job.jar --config job.yaml
+     * [--set path=value ...] [--validate]}: submits the scoring job to the cluster running the jar.
+     */
+    public static void main(String[] args) throws Exception {
+        JobOptions options = JobOptions.parse(List.of(args));
+        JobConfig cfg = options.load();
+        if (options.validateOnly()) {
+            System.out.println("configuration OK");
+            System.out.println(describe(cfg));
+            return;
+        }
+        KafkaPreflight.check(cfg); // wrong credentials fail the submission, not a restarting job
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        build(env, cfg);
+        env.execute(cfg.jobName() + ID_SUFFIX);
+    }
 
     /** A summary of the scoring job for logs and {@code score --validate}. */
     public static String describe(JobConfig cfg) {
