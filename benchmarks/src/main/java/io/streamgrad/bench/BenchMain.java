@@ -3,6 +3,8 @@ package io.streamgrad.bench;
 import io.streamgrad.bench.embedding.EmbeddingBench;
 import io.streamgrad.bench.operator.ManyKeysBench;
 import io.streamgrad.bench.operator.OperatorOverheadBench;
+import io.streamgrad.bench.operator.ScoringBench;
+import io.streamgrad.bench.pipeline.FreshnessBench;
 import io.streamgrad.bench.pipeline.PipelineBench;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -21,6 +23,8 @@ public final class BenchMain {
               pipeline    Kafka -> Flink -> train -> Kafka (embedded broker, local Flink) with a stage
                           breakdown; one JSON line
               operator    per-batch operator overhead over a bare training step, heap and RocksDB; a table
+              scoring     scoring vs training at batch 1 on W1/W2/W3, operator latency p50/p99; a table
+              freshness   snapshot published -> first prediction with it, through the real ScoringJob
               many-keys   10,000 W1 models in one operator (heap, throughput) and a W3 checkpoint; a table
               embeddings  per-step cost of an embedding vs its vocabulary size, dense (Keras) and sparse
                           updates; one JSON line per configuration
@@ -34,6 +38,16 @@ public final class BenchMain {
     private static final String MANY_KEYS_USAGE = """
             Usage: streamgrad-bench many-keys [--keys 10000] [--checkpoints-only]
               Give the JVM room for the models: java -Xmx4g -jar streamgrad-bench.jar many-keys
+            """;
+
+    private static final String SCORING_USAGE = """
+            Usage: streamgrad-bench scoring [--seconds 3]
+              Per workload: a training step, Predictor inference and the scoring operator at batch 1, one thread.
+            """;
+
+    private static final String FRESHNESS_USAGE = """
+            Usage: streamgrad-bench freshness [--updates 5] [--at-least-once] [--checkpoint-ms 10000]
+              Embedded broker + local Flink; exactly-once by default (predictions visible at checkpoints).
             """;
 
     private BenchMain() {}
@@ -62,6 +76,8 @@ public final class BenchMain {
             case "operator" -> OPERATOR_USAGE;
             case "many-keys" -> MANY_KEYS_USAGE;
             case "embeddings" -> EmbeddingBench.usage();
+            case "scoring" -> SCORING_USAGE;
+            case "freshness" -> FRESHNESS_USAGE;
             default -> null;
         };
         if (usage == null) {
@@ -76,6 +92,15 @@ public final class BenchMain {
         try {
             switch (command) {
                 case "pipeline" -> PipelineBench.run(rest, out, err);
+                case "scoring" -> {
+                    BenchOptions o = BenchOptions.parse(rest, Set.of("seconds"), Set.of());
+                    new ScoringBench(out, o.number("seconds", 3)).run();
+                }
+                case "freshness" -> {
+                    BenchOptions o = BenchOptions.parse(rest, Set.of("updates", "checkpoint-ms"), Set.of("at-least-once"));
+                    new FreshnessBench(out).run((int) o.number("updates", 5),
+                            o.flag("at-least-once") ? "at-least-once" : "exactly-once", o.number("checkpoint-ms", 0));
+                }
                 case "operator" -> {
                     BenchOptions o = BenchOptions.parse(rest, Set.of("reps"), Set.of());
                     new OperatorOverheadBench(out, (int) o.number("reps", 5)).run(OperatorOverheadBench.SHAPES);

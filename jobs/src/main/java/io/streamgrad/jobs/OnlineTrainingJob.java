@@ -12,6 +12,7 @@ import io.streamgrad.jobs.input.RouteByModel;
 import io.streamgrad.jobs.input.RoutingParser;
 import io.streamgrad.jobs.input.SplitParsed;
 import io.streamgrad.jobs.kafka.FinishingKafkaSource;
+import io.streamgrad.jobs.sink.PredictionJson;
 import io.streamgrad.jobs.sink.RecordSizes;
 import io.streamgrad.jobs.sink.Serializers;
 import io.streamgrad.model.snapshot.ModelSnapshot;
@@ -21,6 +22,7 @@ import io.streamgrad.operators.LossMetric;
 import io.streamgrad.operators.OnlineTrainerConfig;
 import io.streamgrad.operators.OnlineTraining;
 import io.streamgrad.operators.SnapshotRecord;
+import io.streamgrad.operators.TrainerPredictions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -160,6 +162,7 @@ public final class OnlineTrainingJob {
             RecordSizes.check(cfg, m, trainer); // an output record over max.request.size would fail the job forever
             trainers.add(trainer);
         }
+        TrainerPredictions predictions = cfg.trainerPredictions();
         env.setParallelism(cfg.parallelism());
         if (cfg.maxParallelism() > 0) {
             env.setMaxParallelism(cfg.maxParallelism());
@@ -190,8 +193,9 @@ public final class OnlineTrainingJob {
                 .setGroupId(cfg.kafka().groupId())
                 .setStartingOffsets(offsets)
                 .setProperties(sourceProps)
-                .setDeserializer(new ParsingDeserializer(cfg.hasModelList() ? new RoutingParser(cfg)
-                        : new ExampleParser(cfg.input(), cfg.model())));
+                .setDeserializer(new ParsingDeserializer(cfg.hasModelList()
+                        ? new RoutingParser(cfg, predictions.scoresUnlabelled())
+                        : new ExampleParser(cfg.input(), cfg.model(), predictions.scoresUnlabelled())));
         if (cfg.kafka().bounded()) {
             sourceBuilder.setBounded(OffsetsInitializer.latest());
         }
@@ -208,19 +212,24 @@ public final class OnlineTrainingJob {
         DataStream<Example> ready = beforeTraining.apply(examples);
         List<SingleOutputStreamOperator<LossMetric>> trained = new ArrayList<>();
         if (!cfg.hasModelList()) {
-            trained.add(OnlineTraining.train(ready.keyBy(new ModelKey()), trainers.get(0), TRAINER_UID));
+            trained.add(OnlineTraining.train(ready.keyBy(new ModelKey()), trainers.get(0), predictions, TRAINER_UID));
         } else {
             SingleOutputStreamOperator<Example> routed = ready.process(new RouteByModel(models))
                     .uid("route-models").name("route to " + models.size() + " models");
             for (int i = 0; i < models.size(); i++) {
                 JobModel m = models.get(i);
                 trained.add(OnlineTraining.train(routed.getSideOutput(RouteByModel.output(m.name())).keyBy(new ModelKey()),
-                        trainers.get(i), trainerUid(cfg, m)));
+                        trainers.get(i), predictions, trainerUid(cfg, m)));
             }
         }
         SingleOutputStreamOperator<LossMetric> metrics = trained.size() == 1 ? trained.get(0)
                 : union(trained, s -> s).map(new SameMetric()).uid("metrics-of-all-models").name("metrics of all models");
         DataStream<SnapshotRecord> snapshots = union(trained, OnlineTraining::snapshots);
+        if (predictions.scoresUnlabelled()) { // an unlabelled record is then an event to predict
+            union(trained, OnlineTraining::predictions)
+                    .sinkTo(sink(cfg, client, "predictions", PredictionJson.serializer(cfg.topics().predictions())))
+                    .uid("sink-predictions").name("kafka: " + cfg.topics().predictions());
+        }
         DataStream<DeadLetter> deadLetters = examples.getSideOutput(SplitParsed.DEAD_LETTERS)
                 .union(union(trained, OnlineTraining::deadLetters));
 

@@ -43,7 +43,9 @@ import picocli.CommandLine.Option;
                 "Starts an Apache Kafka broker (KRaft) and a Flink mini cluster with its web UI inside this JVM, "
                         + "produces a synthetic regression stream for several model keys with concept drift on one "
                         + "key, trains one model per key online (exactly-once, checkpoints every 2 s) and prints "
-                        + "progress: steps/s and the loss of every key falling, the drift and the recovery. "
+                        + "progress: steps/s and, per key, the loss and the mean absolute error of the predictions "
+                        + "made just before training on each example (prequential) falling, the drift and the "
+                        + "recovery. "
                         + "Snapshots (newest per key) are written to DIR/snapshots.jsonl for `streamgrad inspect`. "
                         + "Ctrl-C stops everything cleanly."})
 final class DemoCommand extends CliCommand {
@@ -51,7 +53,8 @@ final class DemoCommand extends CliCommand {
     static final String DEMO_CONFIG = """
             job: {name: streamgrad-demo, parallelism: 2}
             kafka: {bootstrapServers: "localhost:9092", startingOffsets: earliest, transactionTimeoutMs: 600000}
-            topics: {input: demo-examples, metrics: demo-metrics, snapshots: demo-snapshots, deadLetters: demo-dead-letters}
+            topics: {input: demo-examples, metrics: demo-metrics, snapshots: demo-snapshots, deadLetters: demo-dead-letters,
+                     predictions: demo-predictions}
             input:
               format: json
               key: {from: field, field: key}
@@ -64,7 +67,7 @@ final class DemoCommand extends CliCommand {
                 - {type: dense, units: 1}
               loss: meanSquaredError
             optimizer: {type: adam, learningRate: 0.005}
-            training: {batchSize: 16, maxBatchDelayMs: 500, metricsEverySteps: 10}
+            training: {batchSize: 16, maxBatchDelayMs: 500, metricsEverySteps: 10, predictions: prequential}
             snapshots: {everySteps: 200, intervalMs: 5000}
             checkpointing: {intervalMs: 2000}
             """;
@@ -132,6 +135,7 @@ final class DemoCommand extends CliCommand {
         kafka.createTopic(cfg.topics().metrics(), 1, false);
         kafka.createTopic(cfg.topics().snapshots(), 1, true);
         kafka.createTopic(cfg.topics().deadLetters(), 1, false);
+        kafka.createTopic(cfg.topics().predictions(), 1, false);
 
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch finished = new CountDownLatch(1);
@@ -237,12 +241,14 @@ final class DemoCommand extends CliCommand {
         p.put("isolation.level", "read_committed");
         Map<String, double[]> perKey = new TreeMap<>(); // step, loss (EMA), examples, version
         Map<String, String> latestSnapshots = new TreeMap<>();
+        Map<String, double[]> recentErrors = new TreeMap<>(); // sum of |prediction - label|, count since the last line
         long start = System.nanoTime();
         long lastPrint = start;
         long stepsAtLastPrint = 0;
         long deadLetters = 0;
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
-            c.subscribe(List.of(cfg.topics().metrics(), cfg.topics().snapshots(), cfg.topics().deadLetters()));
+            c.subscribe(List.of(cfg.topics().metrics(), cfg.topics().snapshots(), cfg.topics().deadLetters(),
+                    cfg.topics().predictions()));
             while (!stop.get()) {
                 boolean snapshotsChanged = false;
                 for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(250))) {
@@ -253,6 +259,13 @@ final class DemoCommand extends CliCommand {
                     if (r.topic().equals(cfg.topics().snapshots())) {
                         latestSnapshots.put(r.key(), r.value());
                         snapshotsChanged = true;
+                        continue;
+                    }
+                    if (r.topic().equals(cfg.topics().predictions())) {
+                        JsonNode prediction = MAPPER.readTree(r.value());
+                        double[] e = recentErrors.computeIfAbsent(prediction.path("modelKey").asText(), k -> new double[2]);
+                        e[0] += Math.abs(prediction.path("values").path(0).asDouble() - prediction.path("target").path(0).asDouble());
+                        e[1]++;
                         continue;
                     }
                     JsonNode m = MAPPER.readTree(r.value());
@@ -283,6 +296,10 @@ final class DemoCommand extends CliCommand {
                             (steps - stepsAtLastPrint) / ((now - lastPrint) / 1e9), examples));
                     for (Map.Entry<String, double[]> e : perKey.entrySet()) {
                         line.append(String.format(" | %s loss %.4f", e.getKey(), e.getValue()[1]));
+                        double[] err = recentErrors.get(e.getKey());
+                        if (err != null && err[1] > 0) { // the predictions made in the last 2 s, before training
+                            line.append(String.format(" mae %.3f", err[0] / err[1]));
+                        }
                     }
                     if (deadLetters > 0) {
                         line.append(String.format(" | %,d dead letters", deadLetters));
@@ -293,6 +310,7 @@ final class DemoCommand extends CliCommand {
                     out.println(line);
                     lastPrint = now;
                     stepsAtLastPrint = steps;
+                    recentErrors.clear();
                     if (maxExamples > 0 && examples >= maxExamples - (long) cfg.training().batchSize() * perKey.size()
                             && elapsed > 3) {
                         out.println("all " + maxExamples + " examples trained");

@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "streamgrad", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "StreamGrad trains neural networks online, Keras-exactly, inside Apache Flink.",
         footer = "%nRun 'streamgrad COMMAND --help' for the options of one command.",
-        subcommands = {RunCommand.class, DemoCommand.class, ProduceCommand.class, InspectCommand.class,
+        subcommands = {RunCommand.class, ScoreCommand.class, DemoCommand.class, ProduceCommand.class, InspectCommand.class,
                 ConsumeCommand.class, ReplayCommand.class, CompareCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class StreamGradCli implements Callable<Integer> {

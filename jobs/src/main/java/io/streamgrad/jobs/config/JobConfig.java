@@ -9,6 +9,8 @@ import io.streamgrad.model.spec.OptimizerSpec;
 import io.streamgrad.model.spec.SpecException;
 import io.streamgrad.model.spec.SpecParser;
 import io.streamgrad.operators.OnlineTrainerConfig;
+import io.streamgrad.operators.ScoringConfig;
+import io.streamgrad.operators.TrainerPredictions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -36,12 +38,13 @@ import org.apache.flink.annotation.PublicEvolving;
  * @param earlyStopping early stopping, or null when not configured (or with a models list)
  * @param models the job's models in declaration order: the first that claims a key trains it
  * @param unclaimedKeys what happens to records of keys no model claims (only with a models list)
+ * @param scoring the scoring job's section, its topics resolved against {@code topics}
  */
 @PublicEvolving
 public record JobConfig(Job job, Kafka kafka, Topics topics, InputFormat input, Training training,
                         Snapshots snapshots, Checkpointing checkpointing, WarmStart warmStart, ModelSpec model,
                         OptimizerSpec optimizer, EarlyStoppingSpec earlyStopping, List<JobModel> models,
-                        UnclaimedKeys unclaimedKeys) {
+                        UnclaimedKeys unclaimedKeys, Scoring scoring) {
 
     public JobConfig {
         if (models == null) {
@@ -68,6 +71,13 @@ public record JobConfig(Job job, Kafka kafka, Topics topics, InputFormat input, 
         String jobName = job.name();
         kafka = section("kafka", () -> declared.resolve(jobName, cp));
         warmStart = warmStart.withDefaultTopic(topics.snapshots());
+        if (training.predictions() != PredictionMode.OFF && topics.predictions().equals(topics.input())) {
+            throw new ConfigException("topics.predictions", "must differ from topics.input (training.predictions is "
+                    + training.predictions() + "), got " + topics.predictions());
+        }
+        Scoring declaredScoring = scoring == null ? Scoring.empty() : scoring;
+        Topics t = topics;
+        scoring = section("scoring", () -> declaredScoring.withDefaultTopics(t));
     }
 
     /** Binds the document's sections; a missing section takes its defaults. */
@@ -80,7 +90,8 @@ public record JobConfig(Job job, Kafka kafka, Topics topics, InputFormat input, 
                           @JsonProperty("optimizer") JsonNode optimizer,
                           @JsonProperty("earlyStopping") JsonNode earlyStopping,
                           @JsonProperty("models") List<JobModel> models,
-                          @JsonProperty("unclaimedKeys") UnclaimedKeys unclaimedKeys) {
+                          @JsonProperty("unclaimedKeys") UnclaimedKeys unclaimedKeys,
+                          @JsonProperty("scoring") Scoring scoring) {
         if (models != null) {
             for (String single : List.of("model", "optimizer", "earlyStopping")) {
                 JsonNode n = single.equals("model") ? model : single.equals("optimizer") ? optimizer : earlyStopping;
@@ -98,13 +109,13 @@ public record JobConfig(Job job, Kafka kafka, Topics topics, InputFormat input, 
         return new JobConfig(
                 orEmpty("job", job, () -> new Job(null, null, null)),
                 orEmpty("kafka", kafka, () -> new Kafka(null, null, null, null, null, null, null, null, null)),
-                orEmpty("topics", topics, () -> new Topics(null, null, null, null)),
+                orEmpty("topics", topics, () -> new Topics(null, null, null, null, null)),
                 orEmpty("input", input, () -> new InputFormat(null, null, null, null, null, null)),
-                orEmpty("training", training, () -> new Training(null, null, null, null, null)),
+                orEmpty("training", training, () -> new Training(null, null, null, null, null, null)),
                 orEmpty("snapshots", snapshots, () -> new Snapshots(null, null, null, null)),
                 orEmpty("checkpointing", checkpointing, () -> new Checkpointing(null, null)),
                 orEmpty("warmStart", warmStart, () -> new WarmStart(null, null, null, null)),
-                m, o, es, models, unclaimedKeys);
+                m, o, es, models, unclaimedKeys, scoring);
     }
 
     private static boolean present(JsonNode n) {
@@ -181,6 +192,21 @@ public record JobConfig(Job job, Kafka kafka, Topics topics, InputFormat input, 
         return models.get(0).trainerBuilder();
     }
 
+    /** What the training operator predicts with its live models ({@code training.predictions}), with class names. */
+    public TrainerPredictions trainerPredictions() {
+        return TrainerPredictions.of(training.predictions().mode()).withClassNames(classNames());
+    }
+
+    /** The scoring operator's configuration ({@code scoring} section), for {@code streamgrad score}. */
+    public ScoringConfig scoringConfig() {
+        return scoring.operatorConfig(classNames());
+    }
+
+    /** Class names reported with predictions: {@code input.label.classes} (checked against the model), or none. */
+    private List<String> classNames() {
+        return input.classes();
+    }
+
     /** Kafka client properties: the pass-through settings (security etc.) plus bootstrap servers. */
     public Properties clientProperties() {
         Properties p = new Properties();
@@ -200,7 +226,9 @@ public record JobConfig(Job job, Kafka kafka, Topics topics, InputFormat input, 
                         ? " (transactional id prefix " + kafka.transactionalIdPrefix() + ")" : "")
                 + (props.isEmpty() ? "" : ", client settings " + props) + "\n"
                 + "  topics: input " + topics.input() + ", metrics " + topics.metrics() + ", snapshots " + topics.snapshots()
-                + ", dead letters " + topics.deadLetters() + "\n"
+                + ", dead letters " + topics.deadLetters()
+                + (training.predictions() != PredictionMode.OFF ? ", predictions (" + training.predictions() + ") "
+                        + topics.predictions() : "") + "\n"
                 + "  input " + input.format() + ", key from " + input.keyFrom() + ", labels " + input.labelEncoding() + "\n"
                 + describeModels()
                 + "  batch " + training.batchSize() + ", checkpoint every " + checkpointing.intervalMs() + " ms, snapshot every "

@@ -8,11 +8,14 @@ import io.streamgrad.operators.TrainerOption;
 /**
  * The {@code training} section: mini-batching, what happens to partial batches at the end of a bounded
  * input, seed and metric aggregation. Names, defaults and checks are the operator's own ({@link TrainerOption}).
+ *
+ * @param predictions which records the live models predict to {@code topics.predictions} (off)
  */
 public record Training(Integer batchSize, Long maxBatchDelayMs,
                        @JsonDeserialize(using = EndOfInputDeserializer.class) EndOfInput endOfInput,
-                       Long seed, Integer metricsEverySteps) {
+                       Long seed, Integer metricsEverySteps, PredictionMode predictions) {
     public Training {
+        predictions = Checks.orDefault(predictions, PredictionMode.OFF);
         batchSize = Checks.option(TrainerOption.BATCH_SIZE, batchSize);
         maxBatchDelayMs = Checks.option(TrainerOption.MAX_BATCH_DELAY_MS, maxBatchDelayMs);
         endOfInput = Checks.option(TrainerOption.END_OF_INPUT, endOfInput);

@@ -77,7 +77,7 @@ final class CsvExampleParser implements RecordParser {
         }
         List<String> cells = new ArrayList<>();
         for (int c : label) {
-            cells.add(cell(key, cols, c));
+            cells.add(c >= cols.size() && labels.optional() ? "" : cell(key, cols, c)); // an event may end early
         }
         float[] y = labels.encode(key, "label", cells, label.length > 1);
         long time = Example.NO_TIMESTAMP;

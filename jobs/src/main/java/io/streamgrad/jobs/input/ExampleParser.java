@@ -32,23 +32,31 @@ public final class ExampleParser implements InputParser {
 
     /** A parser for {@code model}'s examples: named raw features when it has {@code model.features}. */
     public ExampleParser(InputFormat format, ModelSpec model) {
-        this(format, model.inputDim(), model.outputDim(), model.loss(),
+        this(format, model, false);
+    }
+
+    /**
+     * A parser for which a record without label is an event (an example with a null target) when
+     * {@code optionalLabel}: for scoring, and for training jobs that predict unlabelled records.
+     */
+    public ExampleParser(InputFormat format, ModelSpec model, boolean optionalLabel) {
+        this(format, model.inputDim(), model.outputDim(), model.loss(), optionalLabel,
                 model.hasFeatures() ? new RawFeatureReader(model.features(), format.featureDefaults()) : null);
     }
 
     public ExampleParser(InputFormat format, int inputDim, int outputDim, LossKind loss) {
-        this(format, inputDim, outputDim, loss, null);
+        this(format, inputDim, outputDim, loss, false, null);
     }
 
     /**
      * The one place that reads the input configuration: picks the format's parser and gives it
      * the shared key source, label encoder and (for named features) feature reader.
      */
-    private ExampleParser(InputFormat format, int inputDim, int outputDim, LossKind loss,
+    private ExampleParser(InputFormat format, int inputDim, int outputDim, LossKind loss, boolean optionalLabel,
                           RawFeatureReader rawFeatures) {
         InputFormat.KeySource keyFrom = format.keyFrom();
         LabelEncoder labels = new LabelEncoder(format.labelEncoding(),
-                format.classes(), outputDim, loss);
+                format.classes(), outputDim, loss, optionalLabel);
         if (format.isJson()) {
             records = new JsonExampleParser(
                     new ModelKeySource(keyFrom, format.constantKey(), "field '" + format.keyField() + "'"),

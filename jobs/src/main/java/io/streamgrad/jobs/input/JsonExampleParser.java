@@ -103,7 +103,7 @@ final class JsonExampleParser implements RecordParser {
     private float[] target(String key, JsonNode n) throws Reject {
         JsonNode l = n.get(label);
         if (l == null || l.isNull()) {
-            throw new Reject(key, label + ": missing label");
+            return labels.missing(key, label);
         }
         if (l.isArray()) {
             List<String> cells = new ArrayList<>();

@@ -10,7 +10,8 @@ import java.util.List;
  * Turns the label cell(s) of a record into the target vector, the same way for every format.
  * One cell: a class index or class name (one-hot encoded for categorical cross-entropy), or a
  * value; several cells: one value per output. Targets are checked against the loss: one-hot
- * vectors hold exactly one 1, binary labels lie in [0, 1].
+ * vectors hold exactly one 1, binary labels lie in [0, 1]. With an optional label (scoring), a
+ * record whose label is absent or blank has no target: it is an event to score.
  */
 final class LabelEncoder implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -19,12 +20,27 @@ final class LabelEncoder implements Serializable {
     private final List<String> classes;
     private final int outputDim;
     private final LossKind loss;
+    /** Whether a record without label is an event to score (null target) rather than a reject. */
+    private final boolean optional;
 
-    LabelEncoder(LabelEncoding encoding, List<String> classes, int outputDim, LossKind loss) {
+    LabelEncoder(LabelEncoding encoding, List<String> classes, int outputDim, LossKind loss, boolean optional) {
         this.encoding = encoding;
         this.classes = List.copyOf(classes);
         this.outputDim = outputDim;
         this.loss = loss;
+        this.optional = optional;
+    }
+
+    boolean optional() {
+        return optional;
+    }
+
+    /** The target of a record whose label field is absent: none for an optional label, else a reject. */
+    float[] missing(String key, String field) throws Reject {
+        if (optional) {
+            return null;
+        }
+        throw new Reject(key, field + ": missing label");
     }
 
     /**
@@ -34,6 +50,9 @@ final class LabelEncoder implements Serializable {
      * @param vector whether the label came as several cells (a JSON array, several CSV columns)
      */
     float[] encode(String key, String field, List<String> cells, boolean vector) throws Reject {
+        if (optional && cells.stream().allMatch(String::isBlank)) {
+            return null;
+        }
         boolean categorical = loss == LossKind.CATEGORICAL_CROSSENTROPY;
         if (vector || encoding == LabelEncoding.ONE_HOT) {
             if (encoding == LabelEncoding.INDEX) {

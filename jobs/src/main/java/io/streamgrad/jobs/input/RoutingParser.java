@@ -25,10 +25,15 @@ public final class RoutingParser implements InputParser {
     private final DeadLetterBounds deadLetters;
 
     public RoutingParser(JobConfig cfg) {
+        this(cfg, false);
+    }
+
+    /** With {@code optionalLabel}, a record without label is an event to predict (see {@link ExampleParser}). */
+    public RoutingParser(JobConfig cfg, boolean optionalLabel) {
         List<JobModel> models = cfg.models();
         keys = new KeyReader(cfg.input());
         router = new KeyRouter(models);
-        parsers = models.stream().map(m -> new ExampleParser(m.input(), m.model())).toArray(ExampleParser[]::new);
+        parsers = models.stream().map(m -> new ExampleParser(m.input(), m.model(), optionalLabel)).toArray(ExampleParser[]::new);
         deadLetterUnclaimed = cfg.unclaimedKeys() == UnclaimedKeys.DEAD_LETTER;
         deadLetters = new DeadLetterBounds(cfg.input().maxRecordChars());
     }

@@ -20,7 +20,7 @@ class CliCommandsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"regression", "binary", "multiclass", "multi-model"})
+    @ValueSource(strings = {"regression", "binary", "multiclass", "multi-model", "click-through"})
     void exampleConfigurationsAreValid(String name) {
         assertThat(cli("run", "--config", "classpath:examples/" + name + ".yaml", "--validate"))
                 .as(err.toString()).isZero();
@@ -51,8 +51,19 @@ class CliCommandsTest {
                 "kafka.properties.max.request.size=8000000", "--validate")).as(err.toString()).isZero();
     }
 
+    @Test
+    void scoreValidatesTheScoringSection() {
+        assertThat(cli("score", "--config", "classpath:examples/binary.yaml", "--set", "scoring.earlyEvents=deadLetter",
+                "--validate")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("configuration OK", "events churn-events",
+                "predictions streamgrad-predictions", "before their key's first model: deadLetter");
+        assertThat(cli("score", "--config", "classpath:examples/binary.yaml", "--set",
+                "scoring.maxHeldEventsPerKey=0", "--validate")).isEqualTo(2);
+        assertThat(err.toString()).contains("scoring.maxHeldEventsPerKey: must be >= 1");
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"run", "demo", "produce", "inspect", "replay"})
+    @ValueSource(strings = {"run", "score", "demo", "produce", "inspect", "replay"})
     void helpEverywhere(String command) {
         assertThat(cli(command, "--help")).isZero();
         assertThat(out.toString()).startsWith("Usage: streamgrad " + command);

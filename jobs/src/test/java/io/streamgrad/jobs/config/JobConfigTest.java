@@ -100,7 +100,7 @@ public class JobConfigTest {
         assertThatThrownBy(() -> parse("training.batchSize=0")).hasMessage("training.batchSize: must be >= 1, got 0");
         assertThatThrownBy(() -> parse("snapshots.onEarlyStop=maybe")).hasMessage("snapshots.onEarlyStop: must be true or false, got maybe");
         assertThatThrownBy(() -> parse("topics.extra=x"))
-                .hasMessage("topics.extra: unknown field (known: deadLetters, input, metrics, snapshots)");
+                .hasMessage("topics.extra: unknown field (known: deadLetters, input, metrics, predictions, snapshots)");
         assertThatThrownBy(() -> parse("training=5")).hasMessage("training: must be a mapping");
         assertThatThrownBy(() -> parse("kafka.properties.a={b: [1]}"))
                 .hasMessage("kafka.properties.a.b: must be a string, number or boolean");
