@@ -34,6 +34,7 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
+import org.apache.flink.util.Preconditions;
 
 /**
  * Keyed online training, one independent model per key. Only the Flink side lives here (state
@@ -42,10 +43,8 @@ import org.apache.flink.util.OutputTag;
  * {@link LossMetric}s ({@link LossAggregator}) and published as {@link SnapshotRecord}s when the
  * {@link SnapshotPolicy} asks; the models live in a backend-dependent {@link ModelStore}. With
  * {@link TrainerPredictions} it also predicts records with the live model ({@link LivePredictions}).
- *
- * <p>Training uses no wall clock, hash order or unseeded randomness, so the same rows give
- * bit-identical models, also after rescaling; only {@code maxBatchDelay} batch boundaries depend
- * on processing time.
+ * No wall clock, hash order or unseeded randomness: the same rows give bit-identical models, also
+ * after rescaling (only {@code maxBatchDelay} batch boundaries depend on processing time).
  */
 @Internal
 public class OnlineTrainerOperator extends AbstractStreamOperator<LossMetric>
@@ -88,9 +87,7 @@ public class OnlineTrainerOperator extends AbstractStreamOperator<LossMetric>
 
     /** A trainer that also predicts records with its live model, as {@code predictions} says. */
     public OnlineTrainerOperator(OnlineTrainerConfig config, TrainerPredictions predictions) {
-        if (config == null || predictions == null) {
-            throw new IllegalArgumentException((config == null ? "config" : "predictions") + ": must not be null");
-        }
+        Preconditions.checkArgument(config != null && predictions != null, "config and predictions: must not be null");
         predictions.checkAgainst(config.modelSpec());
         this.config = config;
         this.predictions = predictions;
@@ -134,10 +131,8 @@ public class OnlineTrainerOperator extends AbstractStreamOperator<LossMetric>
         KeyEntry e = store.acquire(key);
         long eventTime = PredictionRecords.eventTime(ex, element.hasTimestamp(), element.getTimestamp());
         if (unlabelled || predictions.prequential()) {
-            PredictionRecord r = live.predict(key, e.model, ex, eventTime); // before training on it
+            output.collect(PREDICTIONS, live.record(key, e.model, ex, eventTime)); // before training on it
             metrics.onPrediction();
-            output.collect(PREDICTIONS, eventTime == Example.NO_TIMESTAMP ? new StreamRecord<>(r)
-                    : new StreamRecord<>(r, eventTime));
             if (unlabelled) {
                 store.release(e);
                 return;
@@ -179,8 +174,7 @@ public class OnlineTrainerOperator extends AbstractStreamOperator<LossMetric>
     }
 
     @Override
-    public void onEventTime(InternalTimer<String, VoidNamespace> timer) {
-        // no event-time timers
+    public void onEventTime(InternalTimer<String, VoidNamespace> timer) { // no event-time timers
     }
 
     private void armIntervalTimer(KeyEntry e) {
@@ -296,11 +290,6 @@ public class OnlineTrainerOperator extends AbstractStreamOperator<LossMetric>
     @VisibleForTesting
     int cachedModels() {
         return store.size();
-    }
-
-    @VisibleForTesting
-    long optimizerResetCount() {
-        return metrics.optimizerResets().getCount();
     }
 
     @VisibleForTesting

@@ -65,7 +65,7 @@ class OptimizerChangeOnRestoreTest {
                     resumed.put(s.modelKey, state(s));
                 }
             }
-            resets = TestSupport.operator(h).optimizerResetCount();
+            resets = TestSupport.operator(h).metrics().optimizerResets().getCount();
         }
 
         assertThat(resets).as("every restored key was reset once").isEqualTo(KEYS.length);

@@ -1,5 +1,6 @@
 package io.streamgrad.operators.training;
 
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import io.streamgrad.model.features.FeatureBatch;
 import io.streamgrad.model.serve.OutputKind;
 import io.streamgrad.model.state.ModelState;
@@ -36,6 +37,12 @@ public final class LivePredictions {
     }
 
     /** The prediction of {@code model} for {@code ex} (valid features), with its label when it has one. */
+    /** {@link #predict} as a stream record stamped with the event time, if there is one. */
+    public StreamRecord<PredictionRecord> record(String key, ModelState model, Example ex, long eventTime) {
+        PredictionRecord r = predict(key, model, ex, eventTime);
+        return eventTime == Example.NO_TIMESTAMP ? new StreamRecord<>(r) : new StreamRecord<>(r, eventTime);
+    }
+
     public PredictionRecord predict(String key, ModelState model, Example ex, long eventTime) {
         float[] values = new float[outputDim];
         if (raw != null) { // inference-mode front-end: the vocabularies and statistics do not change
