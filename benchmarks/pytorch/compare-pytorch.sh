@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Engine speed against PyTorch, measured in the SAME run on this machine (issue #6):
-# interleaves PyTorch and StreamGrad (Vector API path and portable path) per workload, best of
-# ROUNDS each, and prints a table of examples/s and ratios.
+# interleaves PyTorch and StreamGrad per workload -- `java -jar streamgrad.jar bench` exactly as users run
+# it (no JVM flag; the jar starts the Vector API kernels itself) and the portable kernels
+# (-Dstreamgrad.kernels=portable) -- best of ROUNDS each, and prints a table of examples/s and ratios.
 #   needs: ./mvnw -q -DskipTests package
 #          apt-get install python3-torch libopenblas0-pthread   (PyTorch 1.13 from Debian; without
 #          OpenBLAS Debian's torch uses the reference BLAS and is several times slower)
@@ -15,14 +16,14 @@ py=/usr/bin/python3
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1   # one thread, like the engine
 bench_py=benchmarks/pytorch/pytorch_baseline.py
 best() { python3 -c 'import sys,json; print(max(json.loads(l)["examplesPerSecond"] for l in sys.stdin if l.startswith("{")))'; }
-printf '%-10s %12s %14s %8s %14s %8s\n' workload pytorch vector ratio portable ratio
+printf '%-10s %12s %14s %8s %14s %8s\n' workload pytorch 'java -jar' ratio portable ratio
 for w in "W1 1" "W1 32" "W2 64" "W3 128"; do
   set -- $w
   t=""; v=""; p=""
   for _ in $(seq "$rounds"); do
     t+=$($py $bench_py --workload "$1" --batch "$2" --seconds "$seconds")$'\n'
-    v+=$(java --add-modules jdk.incubator.vector -jar $jar bench --workload "$1" --batch "$2" --seconds "$seconds" 2>/dev/null)$'\n'
-    p+=$(java -jar $jar bench --workload "$1" --batch "$2" --seconds "$seconds" 2>/dev/null)$'\n'
+    v+=$(java -jar $jar bench --workload "$1" --batch "$2" --seconds "$seconds" 2>/dev/null)$'\n'
+    p+=$(java -Dstreamgrad.kernels=portable -jar $jar bench --workload "$1" --batch "$2" --seconds "$seconds" 2>/dev/null)$'\n'
   done
   tb=$(printf '%s' "$t" | best); vb=$(printf '%s' "$v" | best); pb=$(printf '%s' "$p" | best)
   python3 - "$1 b=$2" "$tb" "$vb" "$pb" <<'PY'

@@ -96,6 +96,8 @@ class ResumeIT {
         assertThat(second.exitValue()).as("exit status; log:%n%s", log("second.log")).isZero();
         assertThat(log("second.log")).contains("resuming " + name + " from "
                 + (how.equals("kill-9") ? "checkpoint chk-" : "savepoint"));
+        assertThat(log("second.log")).as("end-of-run summary").containsPattern(
+                "summary: [0-9,]+ examples trained in 4 keys \\(models at versions k0 v" + LAST_VERSION);
 
         Outputs out = kafka.readAll(RecoveryIT.READ_TIMEOUT, name + "-metrics", name + "-snapshots");
         List<JsonNode> metrics = out.json(name + "-metrics");

@@ -12,6 +12,7 @@ import io.streamgrad.jobs.resume.StoppableRun;
 import io.streamgrad.model.kernel.KernelProvider;
 import java.io.File;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.Optional;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
@@ -125,7 +126,9 @@ final class RunCommand extends CliCommand {
             env.execute(cfg.jobName());
         } else {
             recovery.applyTo(env);
-            StoppableRun.execute(env, recovery, out);
+            try (RunProgress progress = RunProgress.start(cfg, out, Duration.ofSeconds(10))) {
+                StoppableRun.execute(env, recovery, out);
+            }
         }
         return 0;
     }
