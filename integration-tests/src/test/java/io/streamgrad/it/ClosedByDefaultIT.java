@@ -81,9 +81,11 @@ class ClosedByDefaultIT {
     }
 
     private Process start(Path log, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-jar", CLI_JAR.toString()));
+        List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-jar", CLI_JAR.toAbsolutePath().toString()));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        // in its own directory, as a user would: a local run keeps its state under the working directory
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
         started.add(p);
         return p;
     }

@@ -100,9 +100,11 @@ class FailFastIT {
 
     private Process start(Path log, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
-                ClosedByDefaultIT.CLI_JAR.toString()));
+                ClosedByDefaultIT.CLI_JAR.toAbsolutePath().toString()));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        // in its own directory, as a user would: a local run keeps its state under the working directory
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
         started.add(p);
         return p;
     }

@@ -98,8 +98,9 @@ class ScoringJobIT {
         // the kernels of this JVM, so Predictor here computes with the same float operations as the job
         Process score = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
                 "-D" + KernelProvider.PROPERTY + "=" + KernelProvider.get().name().replaceAll("^vector.*", "vector"), "-jar",
-                CLI_JAR.toString(), "score", "--config", config.toString(), "--set", "topics.deadLetters=sc-score-dead")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                CLI_JAR.toAbsolutePath().toString(), "score", "--config", config.toString(), "--set",
+                "topics.deadLetters=sc-score-dead")
+                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             assertThat(score.waitFor(180, TimeUnit.SECONDS)).as("score finished").isTrue();
             assertThat(score.exitValue()).as(Files.readString(log)).isZero();
