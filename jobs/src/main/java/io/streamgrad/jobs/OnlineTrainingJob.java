@@ -163,18 +163,7 @@ public final class OnlineTrainingJob {
             trainers.add(trainer);
         }
         TrainerPredictions predictions = cfg.trainerPredictions();
-        env.setParallelism(cfg.parallelism());
-        if (cfg.maxParallelism() > 0) {
-            env.setMaxParallelism(cfg.maxParallelism());
-        }
-        if (cfg.checkpointing().enabled()) {
-            env.enableCheckpointing(cfg.checkpointing().intervalMs(), CheckpointingMode.EXACTLY_ONCE);
-            if (cfg.checkpointing().directory() != null) {
-                Configuration c = new Configuration();
-                c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, cfg.checkpointing().directory());
-                env.configure(c);
-            }
-        }
+        configureEnvironment(env, cfg);
         Properties client = new Properties();
         client.putAll(cfg.kafka().properties());
 
@@ -241,6 +230,22 @@ public final class OnlineTrainingJob {
         deadLetters.sinkTo(sink(cfg, client, "dead-letters", Serializers.deadLetters(cfg.topics().deadLetters())))
                 .uid("sink-dead-letters").name("kafka: " + cfg.topics().deadLetters());
         return metrics;
+    }
+
+    /** Parallelism, max parallelism and checkpointing from the job's configuration (training and scoring jobs). */
+    public static void configureEnvironment(StreamExecutionEnvironment env, JobConfig cfg) {
+        env.setParallelism(cfg.parallelism());
+        if (cfg.maxParallelism() > 0) {
+            env.setMaxParallelism(cfg.maxParallelism());
+        }
+        if (cfg.checkpointing().enabled()) {
+            env.enableCheckpointing(cfg.checkpointing().intervalMs(), CheckpointingMode.EXACTLY_ONCE);
+            if (cfg.checkpointing().directory() != null) {
+                Configuration c = new Configuration();
+                c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, cfg.checkpointing().directory());
+                env.configure(c);
+            }
+        }
     }
 
     private static <T> DataStream<T> union(List<SingleOutputStreamOperator<LossMetric>> trained,

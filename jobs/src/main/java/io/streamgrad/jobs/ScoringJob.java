@@ -23,11 +23,8 @@ import io.streamgrad.operators.SnapshotRecord;
 import java.util.List;
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -87,18 +84,7 @@ public final class ScoringJob {
     public static SingleOutputStreamOperator<PredictionRecord> build(StreamExecutionEnvironment env, JobConfig cfg) {
         LOG.info("StreamGrad scoring job:\n{}", describe(cfg));
         Scoring s = cfg.scoring();
-        env.setParallelism(cfg.parallelism());
-        if (cfg.maxParallelism() > 0) {
-            env.setMaxParallelism(cfg.maxParallelism());
-        }
-        if (cfg.checkpointing().enabled()) {
-            env.enableCheckpointing(cfg.checkpointing().intervalMs(), CheckpointingMode.EXACTLY_ONCE);
-            if (cfg.checkpointing().directory() != null) {
-                Configuration c = new Configuration();
-                c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, cfg.checkpointing().directory());
-                env.configure(c);
-            }
-        }
+        OnlineTrainingJob.configureEnvironment(env, cfg);
         String group = cfg.kafka().groupId() + ID_SUFFIX;
 
         var events = KafkaSource.<ParseResult>builder()
