@@ -3,7 +3,6 @@ package io.streamgrad.bench.pipeline;
 import io.streamgrad.model.train.StepResult;
 import io.streamgrad.jobs.config.JobConfig;
 import io.streamgrad.jobs.sink.Serializers;
-import io.streamgrad.model.spec.SpecWriter;
 import io.streamgrad.model.state.ModelState;
 import io.streamgrad.model.state.ModelStateCodec;
 import io.streamgrad.model.train.Trainer;
@@ -25,8 +24,7 @@ final class OutputStage {
 
     static Cost run(JobConfig cfg, OnlineTrainerConfig trainer, int batch, int metricsEvery, long snapshotEvery) {
         var metrics = Serializers.metrics(cfg.topics().metrics());
-        var snapshots = Serializers.snapshots(cfg.topics().snapshots(), SpecWriter.model(cfg.model()).toString(),
-                SpecWriter.optimizer(cfg.optimizer()).toString());
+        var snapshots = Serializers.snapshots(cfg.topics().snapshots());
         LossMetric m = new LossMetric();
         m.modelKey = "k0";
         m.batchSize = batch;

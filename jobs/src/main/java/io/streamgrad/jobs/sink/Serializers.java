@@ -34,15 +34,4 @@ public final class Serializers {
         return (KafkaRecordSerializationSchema<SnapshotRecord>) (s, ctx, ts) ->
                 new ProducerRecord<>(topic, key(s.modelKey), SnapshotJson.toBytes(s.toModelSnapshot()));
     }
-
-    /**
-     * Same as {@link #snapshots(String)}: the specifications travel with each record.
-     *
-     * @deprecated the specification arguments are ignored; use {@link #snapshots(String)}
-     */
-    @Deprecated
-    public static KafkaRecordSerializationSchema<SnapshotRecord> snapshots(String topic, String modelSpecJson,
-                                                                           String optimizerSpecJson) {
-        return snapshots(topic);
-    }
 }
