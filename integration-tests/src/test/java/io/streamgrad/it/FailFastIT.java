@@ -73,6 +73,21 @@ class FailFastIT {
     }
 
     @Test
+    void aDemoWhoseJobFailsForGoodEndsNonZeroInsteadOfRestartingForever() throws Exception {
+        // a transaction timeout above the embedded broker's maximum (1 h): every restart fails to start its transactions
+        Process demo = start(dir.resolve("demo.log"), "demo", "--kafka-port", "0", "--web-ui", "0",
+                "--out", dir.resolve("demo-out").toString(), "--duration", "300s",
+                "--set", "kafka.transactionTimeoutMs=7200000");
+        boolean ended = demo.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS);
+        String log = Files.readString(dir.resolve("demo.log"));
+        assertThat(ended).as("demo ended within %s; log:%n%s", BOUND, log).isTrue();
+        assertThat(demo.exitValue()).as(log).isEqualTo(1);
+        List<String> errors = log.lines().filter(l -> l.startsWith("error: ")).toList();
+        assertThat(errors).as(log).hasSize(1);
+        assertThat(errors.get(0)).as(log).contains("the demo job failed").containsIgnoringCase("transaction");
+    }
+
+    @Test
     void aMissingInputTopicEndsTheStartNamingTheSetting() throws Exception {
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
             Process run = start(dir.resolve("missing.log"), "run", "--config", "classpath:examples/regression.yaml",

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamgrad.jobs.OnlineTrainingJob;
 import io.streamgrad.jobs.config.JobConfig;
 import io.streamgrad.jobs.demo.SyntheticStream;
+import io.streamgrad.jobs.local.LocalFailFast;
 import io.streamgrad.jobs.local.LocalFlink;
 import io.streamgrad.jobs.local.LoopbackPorts;
 import io.streamgrad.jobs.local.WebUi;
@@ -24,7 +25,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.flink.configuration.Configuration;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -138,6 +139,7 @@ final class DemoCommand extends CliCommand {
         kafka.createTopic(cfg.topics().predictions(), 1, false);
 
         AtomicBoolean stop = new AtomicBoolean();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
         CountDownLatch finished = new CountDownLatch(1);
         EmbeddedKafkaBroker broker = kafka;
         JobClient[] job = new JobClient[1];
@@ -151,9 +153,16 @@ final class DemoCommand extends CliCommand {
         }, "streamgrad-demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            StreamExecutionEnvironment env = LocalFlink.environment(cfg.parallelism(), ui, new Configuration());
+            // like run: a few quick restarts, then the demo ends with the job's cause instead of restarting forever
+            StreamExecutionEnvironment env = LocalFlink.environment(cfg.parallelism(), ui, LocalFailFast.configuration());
             OnlineTrainingJob.build(env, cfg, Map.of());
             job[0] = env.executeAsync(cfg.jobName());
+            job[0].getJobExecutionResult().whenComplete((result, error) -> {
+                if (error != null && !stop.get()) {
+                    failure.set(error);
+                    stop.set(true);
+                }
+            });
 
             out.printf("%nKafka broker:  %s   (topics: %s -> %s, %s, %s)%n", kafka.bootstrapServers(), cfg.topics().input(),
                     cfg.topics().metrics(), cfg.topics().snapshots(), cfg.topics().deadLetters());
@@ -192,6 +201,9 @@ final class DemoCommand extends CliCommand {
             } catch (IllegalStateException ignored) {
                 // shutting down
             }
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("the demo job failed", failure.get());
         }
         out.println("demo stopped. Inspect the models: java -jar jobs/target/streamgrad.jar inspect " + snapshotFile);
         return 0;

@@ -1,5 +1,6 @@
 package io.streamgrad.jobs.cli;
 
+import io.streamgrad.jobs.resume.StoppableRun;
 import io.streamgrad.model.kernel.KernelProvider;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -68,7 +69,7 @@ public final class VectorLauncher {
         }
         child.destroy();
         try {
-            if (!child.waitFor(120, TimeUnit.SECONDS)) {
+            if (!child.waitFor(StoppableRun.STOP_TIMEOUT_SECONDS + 30, TimeUnit.SECONDS)) {
                 child.destroyForcibly();
             }
         } catch (InterruptedException e) {

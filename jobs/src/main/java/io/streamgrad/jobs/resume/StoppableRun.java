@@ -18,8 +18,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  */
 @Internal
 public final class StoppableRun {
-    /** Below the 120 s the relaunching parent waits for this JVM after passing the signal on. */
-    static final Duration STOP_TIMEOUT = Duration.ofSeconds(90);
+    /** Upper bound of the whole stop (savepoint and job end); a launcher waiting for it allows a little more. */
+    public static final int STOP_TIMEOUT_SECONDS = 90;
+    static final Duration STOP_TIMEOUT = Duration.ofSeconds(STOP_TIMEOUT_SECONDS);
 
     private StoppableRun() {
     }
@@ -63,9 +64,10 @@ public final class StoppableRun {
                 return;
             }
             out.println("stopping " + recovery.job() + " with a savepoint ...");
+            long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
             String path = client.stopWithSavepoint(false, recovery.savepointDirectory(), SavepointFormatType.CANONICAL)
-                    .get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            client.getJobExecutionResult().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                    .get(STOP_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
+            client.getJobExecutionResult().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             out.println("stopped " + recovery.job() + " with a savepoint at " + path
                     + "; the same command continues from it");
         } catch (Exception e) {
