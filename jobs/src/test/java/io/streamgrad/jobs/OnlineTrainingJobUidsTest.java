@@ -38,6 +38,17 @@ class OnlineTrainingJobUidsTest {
     }
 
     @Test
+    void aLabelsSectionAddsItsOwnStagesAndKeepsTheOtherUids() {
+        List<String> uids = uids(JobConfig.parse(JobConfigTest.BASE, List.of("training.predictions=unlabelled",
+                "labels.topic=clicks", "labels.horizonMs=60000")));
+        assertThat(uids).contains("kafka-input", "parse", "online-trainer", "kafka-labels", "parse-labels",
+                "label-events", "label-join", "label-order", "sink-predictions", "sink-dead-letters");
+        List<String> multi = uids(JobConfig.parse(JobConfigModelsTest.JOB + JobConfigModelsTest.MODELS,
+                List.of("training.predictions=unlabelled", "labels.topic=clicks", "labels.horizonMs=60000")));
+        assertThat(multi).contains("route-models", "online-trainer-prices", "label-join", "label-order");
+    }
+
+    @Test
     void oneWarmStartForAllKeysNeedsASingleModel() {
         JobConfig cfg = JobConfig.parse(JobConfigModelsTest.JOB + JobConfigModelsTest.MODELS,
                 List.of("warmStart.source=topic", "warmStart.allKeys=true"));
