@@ -40,6 +40,13 @@ public final class DelayedLabels {
     public static final String JOIN_UID = "label-join";
     public static final String ORDER_UID = "label-order";
 
+    /**
+     * Timestamp of a record that is not an event or a label (a dead letter, a skipped record): its Kafka
+     * timestamp says nothing about event time and must not move the watermark (a malformed record
+     * produced now would otherwise expire every pending event).
+     */
+    static final long NO_PROGRESS = Long.MIN_VALUE;
+
     private DelayedLabels() {}
 
     /** The trainer's input with the joined examples added, and the dead letters of the labels stages. */
@@ -52,13 +59,14 @@ public final class DelayedLabels {
 
     /**
      * Event-time watermarks of the input topic: the record's {@code eventTime} field when it has one, else its
-     * Kafka timestamp, bounded out-of-orderness and idleness as {@code labels} says.
+     * Kafka timestamp ({@link #NO_PROGRESS} for records that did not parse), bounded out-of-orderness and
+     * idleness as {@code labels} says.
      */
     public static WatermarkStrategy<ParseResult> watermarks(Labels labels) {
         return withIdleness(WatermarkStrategy.<ParseResult>forBoundedOutOfOrderness(
                         Duration.ofMillis(labels.maxOutOfOrdernessMs()))
-                .withTimestampAssigner((r, kafkaTime) -> r.example != null
-                        && r.example.eventTime != Example.NO_TIMESTAMP ? r.example.eventTime : kafkaTime), labels);
+                .withTimestampAssigner((r, kafkaTime) -> r.example == null ? NO_PROGRESS
+                        : r.example.eventTime != Example.NO_TIMESTAMP ? r.example.eventTime : kafkaTime), labels);
     }
 
     /** Adds the labels source, the join and the ordering stage; {@code parsed} = the job's parsed input records. */
@@ -77,8 +85,8 @@ public final class DelayedLabels {
         }
         WatermarkStrategy<LabelParse> labelTime = withIdleness(WatermarkStrategy.<LabelParse>forBoundedOutOfOrderness(
                         Duration.ofMillis(labels.maxOutOfOrdernessMs()))
-                .withTimestampAssigner((p, kafkaTime) -> p.label != null
-                        && p.label.eventTime != ScoredEvent.NO_TIMESTAMP ? p.label.eventTime : kafkaTime), labels);
+                .withTimestampAssigner((p, kafkaTime) -> p.label == null ? NO_PROGRESS
+                        : p.label.eventTime != ScoredEvent.NO_TIMESTAMP ? p.label.eventTime : kafkaTime), labels);
         SingleOutputStreamOperator<LabelRecord> labelRecords = env
                 .fromSource(new FinishingKafkaSource<>(builder.build()), labelTime, "kafka: " + labels.topic())
                 .uid(LABELS_SOURCE_UID)

@@ -1,0 +1,226 @@
+package io.streamgrad.it;
+
+import static io.streamgrad.it.JobYaml.dense;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.streamgrad.it.EngineReplay.KeyReplay;
+import io.streamgrad.it.StreamGradFixture.In;
+import io.streamgrad.jobs.config.JobConfig;
+import io.streamgrad.jobs.input.ExampleParser;
+import io.streamgrad.model.kernel.KernelProvider;
+import io.streamgrad.operators.Example;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The closed loop in one job ({@code labels:} in the YAML): impressions without labels on the
+ * input topic are predicted by the trainer's live model, and clicks arriving later on a labels
+ * topic are joined with them by event id within the horizon. Some events get their label in time
+ * (one label even before its event in event time), some never (default label 0 at the horizon),
+ * some too late (dead letter, and the default label), some twice (the duplicate is a dead letter);
+ * plus an unreadable label record, an unreadable event and a label for an event never seen. Every event is predicted
+ * exactly once, and the published models equal the engine trained on the expected examples in the
+ * documented order (by pair time, then event id), bit for bit: in-process, as {@code java -jar
+ * streamgrad.jar run}, and through injected failures.
+ */
+class DelayedLabelsJobIT {
+    static final long T0 = 1_700_000_000_000L;
+    static final long HORIZON = 30_000;
+    static final int EVENTS = 240;
+    static final int BATCH = 8;
+
+    static StreamGradFixture kafka;
+    static final List<In> events = new ArrayList<>();
+    static final List<In> labels = new ArrayList<>();
+    /** Per event: its expected training example's release time (the pair's time or the horizon), target, kind. */
+    static final List<Outcome> outcomes = new ArrayList<>();
+
+    @TempDir
+    Path dir;
+
+    /** What happens to event {@code i}: label time (or none), its target, and which case it is. */
+    record Outcome(int i, String key, long eventTime, long releaseTime, float target, Kind kind) {}
+
+    enum Kind { IN_TIME, LABEL_BEFORE_EVENT, NEVER, LATE, DUPLICATE }
+
+    @BeforeAll
+    static void start() {
+        kafka = StreamGradFixture.start();
+        Random r = new Random(23);
+        List<long[]> labelTimes = new ArrayList<>(); // {time, index into labelTexts}
+        List<String> labelTexts = new ArrayList<>();
+        for (int i = 0; i < EVENTS; i++) {
+            String key = i % 2 == 0 ? "site-a" : "site-b";
+            long te = T0 + 1_000L * i;
+            float[] x = {(float) r.nextGaussian(), (float) r.nextGaussian(), (float) r.nextGaussian()};
+            events.add(new In(key, String.format(Locale.ROOT, "{\"model\":\"%s\",\"id\":\"imp-%d\",\"x\":[%.4f,%.4f,%.4f],"
+                    + "\"ts\":%d}", key, i, x[0], x[1], x[2], te).getBytes(), i % 2));
+            int clicked = x[0] + 0.5 * x[2] > 0.3 ? 1 : 0;
+            Kind kind = Kind.values()[r.nextInt(Kind.values().length)];
+            long tl = switch (kind) {
+                case IN_TIME -> te + 1 + r.nextInt((int) HORIZON);
+                case LABEL_BEFORE_EVENT -> te - 1 - r.nextInt(500);
+                case DUPLICATE -> te + 1 + r.nextInt((int) HORIZON - 1_000);
+                case LATE -> te + HORIZON + 1 + r.nextInt(5_000);
+                case NEVER -> Long.MIN_VALUE;
+            };
+            if (kind != Kind.NEVER) {
+                labelTimes.add(new long[] {tl, labelTexts.size()});
+                labelTexts.add(label(i, clicked, tl));
+            }
+            if (kind == Kind.DUPLICATE) { // a second, contradicting label a bit later: the first wins
+                labelTimes.add(new long[] {tl + 500, labelTexts.size()});
+                labelTexts.add(label(i, 1 - clicked, tl + 500));
+            }
+            boolean joins = kind == Kind.IN_TIME || kind == Kind.LABEL_BEFORE_EVENT || kind == Kind.DUPLICATE;
+            outcomes.add(new Outcome(i, key, te, joins ? Math.max(te, tl) : te + HORIZON, joins ? clicked : 0f, kind));
+        }
+        labelTimes.add(new long[] {T0 + 5_000, labelTexts.size()});
+        labelTexts.add(label(-1, 1, T0 + 5_000).replace("imp--1", "never-shown"));
+        labelTimes.sort(Comparator.comparingLong(t -> t[0]));
+        labelTimes.forEach(t -> labels.add(In.text(null, labelTexts.get((int) t[1]))));
+        // an unreadable label produced now (its Kafka timestamp is far ahead of every label's time)
+        labels.add(labels.size() / 2, In.text(null, "clicked: yes"));
+    }
+
+    @AfterAll
+    static void stop() {
+        kafka.close();
+    }
+
+    private static String label(int i, int clicked, long time) {
+        return "{\"id\":\"imp-" + i + "\",\"clicked\":" + clicked + ",\"at\":" + time + "}";
+    }
+
+    static long count(Kind kind) {
+        return outcomes.stream().filter(o -> o.kind() == kind).count();
+    }
+
+    /** The job of one test, its topics created and filled. */
+    static JobYaml job(String name) {
+        kafka.createTopic(name + "-in", 2, false);
+        kafka.createTopic(name + "-labels", 1, false);
+        kafka.createTopic(name + "-predictions", 1, false);
+        kafka.createOutputs(name);
+        List<In> input = new ArrayList<>(events);
+        // an unreadable event produced now: its Kafka timestamp must not move event time
+        input.add(EVENTS / 2, new In("site-a", "{\"model\":\"site-a\",\"id\":\"imp-x\",\"x\":[1,".getBytes(), 0));
+        kafka.produce(name + "-in", input);
+        kafka.produce(name + "-labels", labels);
+        return kafka.job(name, 2).bounded().set("kafka.groupId", name).topics(name)
+                .set("topics.predictions", name + "-predictions").jsonInput("model")
+                .set("input.json", "{features: x, label: y, eventTime: ts}")
+                .model(3, "binaryCrossentropy", dense(4, "tanh"), dense(1, "sigmoid"))
+                .optimizer("{type: adam, learningRate: 0.02}").batches(BATCH).set("training.seed", 3)
+                .set("training.predictions", "unlabelled").snapshotEvery(4).checkpointEvery(300)
+                .set("labels.topic", name + "-labels").set("labels.eventIdField", "id")
+                .set("labels.labelField", "clicked").set("labels.eventTimeField", "at")
+                .set("labels.horizonMs", HORIZON).set("labels.defaultLabel", 0);
+    }
+
+    /** The engine trained on the expected examples: per key by (release time, event id), features as the job parses them. */
+    static Map<String, KeyReplay> engine(JobConfig cfg) {
+        ExampleParser parser = new ExampleParser(cfg.input(), cfg.model(), true);
+        List<Outcome> order = new ArrayList<>(outcomes);
+        order.sort(Comparator.comparingLong(Outcome::releaseTime).thenComparing(o -> "imp-" + o.i()));
+        List<Example> examples = new ArrayList<>();
+        for (Outcome o : order) {
+            Example e = parser.parse(o.key(), new String(events.get(o.i()).value()), 0L).example;
+            examples.add(new Example(o.key(), e.features, new float[] {o.target()}, o.eventTime(), null));
+        }
+        return EngineReplay.examples(cfg, examples, true);
+    }
+
+    /** Everything the closed loop must have written. */
+    static void assertClosedLoop(String name, JobConfig cfg) {
+        Outputs out = kafka.readAll(name + "-predictions", name + "-snapshots", name + "-dead", name + "-metrics");
+        List<JsonNode> predictions = out.json(name + "-predictions");
+        TreeSet<String> expectedIds = new TreeSet<>();
+        outcomes.forEach(o -> expectedIds.add("imp-" + o.i()));
+        assertThat(predictions).as("every event predicted exactly once").hasSize(EVENTS);
+        assertThat(new TreeSet<>(predictions.stream().map(p -> p.get("eventId").asText()).toList()))
+                .isEqualTo(expectedIds);
+
+        List<JsonNode> dead = out.json(name + "-dead");
+        assertThat(dead).filteredOn(d -> d.get("stage").asText().equals("parse")).singleElement()
+                .satisfies(d -> assertThat(d.get("reason").asText()).startsWith("not valid JSON"));
+        dead = dead.stream().filter(d -> !d.get("stage").asText().equals("parse")).toList();
+        assertThat(dead).allMatch(d -> d.get("stage").asText().equals("label-join"));
+        List<String> reasons = dead.stream().map(d -> d.get("reason").asText()).toList();
+        // a late label is told by its time, or (when the event's horizon had passed before it was read) by
+        // finding no event any more: both are late labels, and which one depends on arrival
+        assertThat(reasons).filteredOn(s -> s.contains("after the horizon") || s.contains("no scored event imp-"))
+                .hasSize((int) count(Kind.LATE));
+        assertThat(reasons).filteredOn(s -> s.startsWith("eventId: duplicate label")).hasSize((int) count(Kind.DUPLICATE));
+        assertThat(reasons).filteredOn(s -> s.contains("no scored event never-shown")).hasSize(1);
+        assertThat(reasons).filteredOn(s -> s.equals("label record is not valid JSON")).hasSize(1);
+        assertThat(dead).hasSize((int) (count(Kind.LATE) + count(Kind.DUPLICATE) + 2));
+
+        Map<String, KeyReplay> engine = engine(cfg);
+        // each event trained once: joined, or defaulted at its horizon (never labelled, or labelled too late)
+        assertThat(engine.values().stream().mapToLong(k -> k.state.examplesSeen()).sum()).isEqualTo(EVENTS);
+        EngineReplay.assertLatestSnapshotsEqual(Outputs.latest(out.snapshots(name + "-snapshots")), engine);
+        Outputs.assertExactlyOncePerKeyVersion(out.json(name + "-metrics"), out.snapshots(name + "-snapshots"));
+    }
+
+    @Test
+    void everyCaseOccurs() {
+        for (Kind k : Kind.values()) {
+            assertThat(count(k)).as(k.toString()).isGreaterThan(10);
+        }
+    }
+
+    @Test
+    void closedLoopInOneJob() throws Exception {
+        JobConfig cfg = job("dl-mini").parse();
+        StreamGradFixture.startJob(cfg, StreamGradFixture.flinkConf("hashmap", 0), UnaryOperator.identity())
+                .getJobExecutionResult().get(180, TimeUnit.SECONDS);
+        assertClosedLoop("dl-mini", cfg);
+    }
+
+    @Test
+    void asUsersRunIt() throws Exception {
+        JobYaml yaml = job("dl-cli");
+        Path config = yaml.write(dir.resolve("job.yaml"));
+        Path log = dir.resolve("run.log");
+        // the kernels of this JVM, which trains the reference
+        Process run = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                "-D" + KernelProvider.PROPERTY + "=" + KernelProvider.get().name().replaceAll("^vector.*", "vector"),
+                "-jar", ScoringJobIT.CLI_JAR.toAbsolutePath().toString(), "run", "--config", config.toString())
+                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            assertThat(run.waitFor(240, TimeUnit.SECONDS)).as("run finished").isTrue();
+            assertThat(run.exitValue()).as(Files.readString(log)).isZero();
+        } finally {
+            run.descendants().forEach(ProcessHandle::destroyForcibly);
+            run.destroyForcibly();
+        }
+        assertClosedLoop("dl-cli", yaml.parse());
+    }
+
+    @Test
+    void injectedFailuresChangeNothing() throws Exception {
+        JobConfig cfg = job("dl-fail").parse();
+        FailingMap failing = new FailingMap("dl-fail", 2, 41, 30, 1, 20);
+        StreamGradFixture.startJob(cfg, StreamGradFixture.flinkConf("hashmap", 2),
+                        s -> s.map(failing).uid("failing-map").name("failing map"))
+                .getJobExecutionResult().get(240, TimeUnit.SECONDS);
+        assertThat(FailingMap.firedInAttempts("dl-fail")).as("attempts that failed (%s)", failing.plan())
+                .containsExactly(0, 1);
+        assertClosedLoop("dl-fail", cfg);
+    }
+}
