@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streamgrad.it.EngineReplay.KeyReplay;
 import io.streamgrad.it.StreamGradFixture.In;
+import io.streamgrad.jobs.OnlineTrainingJob;
 import io.streamgrad.jobs.config.JobConfig;
 import io.streamgrad.jobs.input.ExampleParser;
+import io.streamgrad.jobs.input.KeyRouter;
 import io.streamgrad.model.kernel.KernelProvider;
 import io.streamgrad.operators.Example;
 import java.nio.file.Files;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -35,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * plus an unreadable label record, an unreadable event and a label for an event never seen. Every event is predicted
  * exactly once, and the published models equal the engine trained on the expected examples in the
  * documented order (by pair time, then event id), bit for bit: in-process, as {@code java -jar
- * streamgrad.jar run}, and through injected failures.
+ * streamgrad.jar run}, with two models, and through injected failures.
  */
 class DelayedLabelsJobIT {
     static final long T0 = 1_700_000_000_000L;
@@ -110,8 +113,14 @@ class DelayedLabelsJobIT {
         return outcomes.stream().filter(o -> o.kind() == kind).count();
     }
 
-    /** The job of one test, its topics created and filled. */
+    /** The job of one test with one model for both keys, its topics created and filled. */
     static JobYaml job(String name) {
+        return base(name).model(3, "binaryCrossentropy", dense(4, "tanh"), dense(1, "sigmoid"))
+                .optimizer("{type: adam, learningRate: 0.02}");
+    }
+
+    /** The job without its model, its topics created and filled. */
+    static JobYaml base(String name) {
         kafka.createTopic(name + "-in", 2, false);
         kafka.createTopic(name + "-labels", 1, false);
         kafka.createTopic(name + "-predictions", 1, false);
@@ -124,8 +133,7 @@ class DelayedLabelsJobIT {
         return kafka.job(name, 2).bounded().set("kafka.groupId", name).topics(name)
                 .set("topics.predictions", name + "-predictions").jsonInput("model")
                 .set("input.json", "{features: x, label: y, eventTime: ts}")
-                .model(3, "binaryCrossentropy", dense(4, "tanh"), dense(1, "sigmoid"))
-                .optimizer("{type: adam, learningRate: 0.02}").batches(BATCH).set("training.seed", 3)
+                .batches(BATCH).set("training.seed", 3)
                 .set("training.predictions", "unlabelled").snapshotEvery(4).checkpointEvery(300)
                 .set("labels.topic", name + "-labels").set("labels.eventIdField", "id")
                 .set("labels.labelField", "clicked").set("labels.eventTimeField", "at")
@@ -134,7 +142,7 @@ class DelayedLabelsJobIT {
 
     /** The engine trained on the expected examples: per key by (release time, event id), features as the job parses them. */
     static Map<String, KeyReplay> engine(JobConfig cfg) {
-        ExampleParser parser = new ExampleParser(cfg.input(), cfg.model(), true);
+        ExampleParser parser = new ExampleParser(cfg.input(), cfg.models().get(0).model(), true);
         List<Outcome> order = new ArrayList<>(outcomes);
         order.sort(Comparator.comparingLong(Outcome::releaseTime).thenComparing(o -> "imp-" + o.i()));
         List<Example> examples = new ArrayList<>();
@@ -142,7 +150,14 @@ class DelayedLabelsJobIT {
             Example e = parser.parse(o.key(), new String(events.get(o.i()).value()), 0L).example;
             examples.add(new Example(o.key(), e.features, new float[] {o.target()}, o.eventTime(), null));
         }
-        return EngineReplay.examples(cfg, examples, true);
+        Map<String, KeyReplay> all = new TreeMap<>();
+        KeyRouter router = new KeyRouter(cfg.models());
+        for (int m = 0; m < cfg.models().size(); m++) { // each model with its own trainer configuration
+            int model = m;
+            all.putAll(EngineReplay.examples(OnlineTrainingJob.trainerConfig(cfg, cfg.models().get(m), Map.of()),
+                    examples.stream().filter(e -> router.route(e.modelKey) == model).toList(), true));
+        }
+        return all;
     }
 
     /** Everything the closed loop must have written. */
@@ -190,6 +205,25 @@ class DelayedLabelsJobIT {
         StreamGradFixture.startJob(cfg, StreamGradFixture.flinkConf("hashmap", 0), UnaryOperator.identity())
                 .getJobExecutionResult().get(180, TimeUnit.SECONDS);
         assertClosedLoop("dl-mini", cfg);
+    }
+
+    @Test
+    void severalModels() throws Exception {
+        String models = """
+                [{name: wide, keys: [site-a],
+                  model: {inputDim: 3, layers: [{type: dense, units: 6, activation: relu}, {type: dense, units: 1, activation: sigmoid}], loss: binaryCrossentropy},
+                  optimizer: {type: sgd, learningRate: 0.1, momentum: 0.9}},
+                 {name: linear, keyPatterns: ['site-[b-z]'],
+                  model: {inputDim: 3, layers: [{type: dense, units: 1, activation: sigmoid}], loss: binaryCrossentropy},
+                  optimizer: {type: adam, learningRate: 0.05}, training: {batchSize: 5}}]
+                """.replace("\n", " ");
+        JobConfig cfg = base("dl-models").section("models", models).parse();
+        StreamGradFixture.startJob(cfg, StreamGradFixture.flinkConf("hashmap", 0), UnaryOperator.identity())
+                .getJobExecutionResult().get(180, TimeUnit.SECONDS);
+        assertClosedLoop("dl-models", cfg);
+        Outputs out = kafka.readAll("dl-models-snapshots");
+        assertThat(Outputs.latest(out.snapshots("dl-models-snapshots")).get("site-a").model().layers()).hasSize(2);
+        assertThat(Outputs.latest(out.snapshots("dl-models-snapshots")).get("site-b").model().layers()).hasSize(1);
     }
 
     @Test
