@@ -246,6 +246,48 @@ class DelayedLabelsJobIT {
         assertClosedLoop("dl-cli", yaml.parse());
     }
 
+    /**
+     * The README's commands: {@code produce --synthetic click-through --labels-topic} and the shipped
+     * example run unbounded (topics of one partition, so one source subtask of each has nothing to
+     * read and is marked idle after {@code labels.idleTimeoutMs}), until every impression was
+     * predicted and the model trained on clicks and defaults.
+     */
+    @Test
+    void theShippedExampleAsInTheReadme() throws Exception {
+        for (String t : List.of("ctr-impressions", "ctr-clicks", "ctr-predictions", "ctr-delayed-metrics",
+                "ctr-delayed-snapshots", "ctr-delayed-dead-letters")) {
+            kafka.createTopic(t, 1, false);
+        }
+        int impressions = 12_000; // 120 s of event time: the first 60 s reach their horizon
+        Process produce = cli(dir.resolve("produce.log"), "produce", "--synthetic", "click-through", "--topic",
+                "ctr-impressions", "--labels-topic", "ctr-clicks", "--limit", Integer.toString(impressions),
+                "--bootstrap", kafka.bootstrapServers(), "--quiet");
+        assertThat(produce.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(produce.exitValue()).as(Files.readString(dir.resolve("produce.log"))).isZero();
+        Process run = cli(dir.resolve("run.log"), "run", "--config", "classpath:examples/click-through-delayed-labels.yaml",
+                "--set", "kafka.bootstrapServers=" + kafka.bootstrapServers(), "--set", "checkpointing.intervalMs=500");
+        try (StreamGradFixture.Reader reader = kafka.reader("ctr-predictions", "ctr-delayed-metrics",
+                "ctr-delayed-dead-letters")) {
+            Outputs out = reader.until(o -> o.json("ctr-predictions").size() >= impressions
+                    && o.json("ctr-delayed-metrics").stream().anyMatch(m -> m.get("examplesSeen").asLong() >= 64 * 20),
+                    java.time.Duration.ofSeconds(180));
+            assertThat(new TreeSet<>(out.json("ctr-predictions").stream().map(p -> p.get("eventId").asText()).toList()))
+                    .hasSize(impressions);
+            assertThat(out.json("ctr-delayed-dead-letters")).isEmpty();
+        } finally {
+            run.descendants().forEach(ProcessHandle::destroyForcibly);
+            run.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private Process cli(Path log, String... args) throws java.io.IOException {
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
+                ScoringJobIT.CLI_JAR.toAbsolutePath().toString()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile())
+                .start();
+    }
+
     @Test
     void injectedFailuresChangeNothing() throws Exception {
         JobConfig cfg = job("dl-fail").parse();

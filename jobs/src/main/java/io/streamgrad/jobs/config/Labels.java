@@ -23,11 +23,19 @@ import java.util.List;
  * @param defaultLabel raw label of events unlabelled at the horizon (a number or an array), or null: none
  * @param stateTtlMs processing-time TTL of the join state, a safety net (default 2 x (horizon + labelWait), 0 = off)
  * @param maxOutOfOrdernessMs how far behind the newest time a record of a partition (events and labels) may come
- * @param idleTimeoutMs a partition without records for this long stops holding back the watermark (0 = never)
+ * @param idleTimeoutMs a partition (or a source subtask without one) with no records for this long (processing
+ *     time) stops holding back event time, 0 = never: then the order is data-determined even across pauses,
+ *     but every source subtask needs a partition (parallelism at most the topics' partition counts)
  */
 public record Labels(String topic, String eventIdField, Integer eventIdColumn, String labelField,
                      String eventTimeField, long horizonMs, long labelWaitMs, float[] defaultLabel, long stateTtlMs,
                      long maxOutOfOrdernessMs, long idleTimeoutMs) {
+
+    /**
+     * A Kafka source subtask without a partition (parallelism above the partition count) holds back
+     * event time until it is marked idle; waiting this long by default keeps such a job learning.
+     */
+    public static final long DEFAULT_IDLE_TIMEOUT_MS = 10_000;
 
     @JsonCreator
     static Labels bind(@JsonProperty("topic") String topic, @JsonProperty("eventIdField") String eventIdField,
@@ -51,7 +59,7 @@ public record Labels(String topic, String eventIdField, Integer eventIdColumn, S
                 Checks.atLeast("labelWaitMs", labelWaitMs, horizon, 0), rawLabel(defaultLabel),
                 stateTtlMs == null ? -1 : Checks.atLeast("stateTtlMs", stateTtlMs, 0, 0),
                 Checks.atLeast("maxOutOfOrdernessMs", maxOutOfOrdernessMs, 0, 0),
-                Checks.atLeast("idleTimeoutMs", idleTimeoutMs, 0, 0));
+                Checks.atLeast("idleTimeoutMs", idleTimeoutMs, DEFAULT_IDLE_TIMEOUT_MS, 0));
     }
 
     public Labels {

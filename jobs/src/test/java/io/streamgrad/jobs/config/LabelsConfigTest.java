@@ -34,7 +34,7 @@ class LabelsConfigTest {
         assertThat(l.labelWaitMs()).isEqualTo(60_000);
         assertThat(l.defaultLabel()).isNull();
         assertThat(l.maxOutOfOrdernessMs()).isZero();
-        assertThat(l.idleTimeoutMs()).isZero();
+        assertThat(l.idleTimeoutMs()).isEqualTo(10_000);
         LabelJoinConfig j = l.joinConfig();
         assertThat(j.horizonMillis()).isEqualTo(60_000);
         assertThat(j.labelWaitMillis()).isEqualTo(60_000);
