@@ -38,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * plus an unreadable label record, an unreadable event and a label for an event never seen. Every event is predicted
  * exactly once, and the published models equal the engine trained on the expected examples in the
  * documented order (by pair time, then event id), bit for bit: in-process, as {@code java -jar
- * streamgrad.jar run}, with two models, and through injected failures.
+ * streamgrad.jar run} (also killed and resumed), with two models, and through injected failures;
+ * and the shipped example as the README runs it.
  */
 class DelayedLabelsJobIT {
     static final long T0 = 1_700_000_000_000L;
@@ -115,12 +116,21 @@ class DelayedLabelsJobIT {
 
     /** The job of one test with one model for both keys, its topics created and filled. */
     static JobYaml job(String name) {
-        return base(name).model(3, "binaryCrossentropy", dense(4, "tanh"), dense(1, "sigmoid"))
+        return job(name, Map.of());
+    }
+
+    /** The same, the records produced with these producer settings. */
+    static JobYaml job(String name, Map<String, String> producer) {
+        return base(name, producer).model(3, "binaryCrossentropy", dense(4, "tanh"), dense(1, "sigmoid"))
                 .optimizer("{type: adam, learningRate: 0.02}");
     }
 
     /** The job without its model, its topics created and filled. */
     static JobYaml base(String name) {
+        return base(name, Map.of());
+    }
+
+    static JobYaml base(String name, Map<String, String> producer) {
         kafka.createTopic(name + "-in", 2, false);
         kafka.createTopic(name + "-labels", 1, false);
         kafka.createTopic(name + "-predictions", 1, false);
@@ -128,8 +138,8 @@ class DelayedLabelsJobIT {
         List<In> input = new ArrayList<>(events);
         // an unreadable event produced now: its Kafka timestamp must not move event time
         input.add(EVENTS / 2, new In("site-a", "{\"model\":\"site-a\",\"id\":\"imp-x\",\"x\":[1,".getBytes(), 0));
-        kafka.produce(name + "-in", input);
-        kafka.produce(name + "-labels", labels);
+        kafka.produce(producer, name + "-in", input);
+        kafka.produce(producer, name + "-labels", labels);
         return kafka.job(name, 2).bounded().set("kafka.groupId", name).topics(name)
                 .set("topics.predictions", name + "-predictions").jsonInput("model")
                 .set("input.json", "{features: x, label: y, eventTime: ts}")
@@ -231,11 +241,7 @@ class DelayedLabelsJobIT {
         JobYaml yaml = job("dl-cli");
         Path config = yaml.write(dir.resolve("job.yaml"));
         Path log = dir.resolve("run.log");
-        // the kernels of this JVM, which trains the reference
-        Process run = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-                "-D" + KernelProvider.PROPERTY + "=" + KernelProvider.get().name().replaceAll("^vector.*", "vector"),
-                "-jar", ScoringJobIT.CLI_JAR.toAbsolutePath().toString(), "run", "--config", config.toString())
-                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process run = cli(log, "run", "--config", config.toString());
         try {
             assertThat(run.waitFor(240, TimeUnit.SECONDS)).as("run finished").isTrue();
             assertThat(run.exitValue()).as(Files.readString(log)).isZero();
@@ -280,12 +286,47 @@ class DelayedLabelsJobIT {
         }
     }
 
+    /** {@code java -jar streamgrad.jar ARGS} in the test's directory, with the kernels of this JVM (which trains the reference). */
     private Process cli(Path log, String... args) throws java.io.IOException {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
-                ScoringJobIT.CLI_JAR.toAbsolutePath().toString()));
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-D" + KernelProvider.PROPERTY + "=" + KernelProvider.get().name().replaceAll("^vector.*", "vector"),
+                "-jar", ScoringJobIT.CLI_JAR.toAbsolutePath().toString()));
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile())
                 .start();
+    }
+
+    /** {@code kill -9} of the local run halfway, then the same command: it resumes from its checkpoint, exactly. */
+    @Test
+    void theSameCommandResumesAfterKill9() throws Exception {
+        // one record per record batch, read one batch per partition every 50 ms: the run lasts to be killed
+        JobYaml yaml = job("dl-resume", Map.of("batch.size", "100", "linger.ms", "0"))
+                .kafkaProperty("fetch.min.bytes", "100000000").kafkaProperty("fetch.max.wait.ms", "50")
+                .kafkaProperty("max.partition.fetch.bytes", "1");
+        Path config = yaml.write(dir.resolve("job.yaml"));
+        Process first = cli(dir.resolve("first.log"), "run", "--config", config.toString());
+        try (StreamGradFixture.Reader reader = kafka.reader("dl-resume-predictions")) {
+            reader.until(o -> {
+                assertThat(first.isAlive()).as("first run alive").isTrue();
+                return o.json("dl-resume-predictions").size() >= EVENTS / 3;
+            }, java.time.Duration.ofSeconds(120));
+        } finally {
+            first.descendants().forEach(ProcessHandle::destroyForcibly);
+            first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+        assertThat(kafka.readAll("dl-resume-predictions").json("dl-resume-predictions").size())
+                .as("killed before the end").isLessThan(EVENTS);
+        Process second = cli(dir.resolve("second.log"), "run", "--config", config.toString());
+        try {
+            assertThat(second.waitFor(240, TimeUnit.SECONDS)).as("second run finished").isTrue();
+            String log = Files.readString(dir.resolve("second.log"));
+            assertThat(second.exitValue()).as(log).isZero();
+            assertThat(log).contains("resuming dl-resume from checkpoint chk-");
+        } finally {
+            second.descendants().forEach(ProcessHandle::destroyForcibly);
+            second.destroyForcibly();
+        }
+        assertClosedLoop("dl-resume", yaml.parse());
     }
 
     @Test
