@@ -5,7 +5,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streamgrad.operators.labels.LabelJoinConfig;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The {@code labels} section: labels that arrive later on their own topic, joined with the job's
@@ -138,19 +140,25 @@ public record Labels(String topic, String eventIdField, Integer eventIdColumn, S
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Labels l && l.toString().equals(toString());
+        return o instanceof Labels l && topic.equals(l.topic) && eventIdField.equals(l.eventIdField)
+                && Objects.equals(eventIdColumn, l.eventIdColumn) && labelField.equals(l.labelField)
+                && Objects.equals(eventTimeField, l.eventTimeField) && horizonMs == l.horizonMs
+                && labelWaitMs == l.labelWaitMs && Arrays.equals(defaultLabel, l.defaultLabel)
+                && stateTtlMs == l.stateTtlMs && maxOutOfOrdernessMs == l.maxOutOfOrdernessMs
+                && idleTimeoutMs == l.idleTimeoutMs;
     }
 
     @Override
     public int hashCode() {
-        return toString().hashCode();
+        return Objects.hash(topic, eventIdField, eventIdColumn, labelField, eventTimeField, horizonMs, labelWaitMs,
+                Arrays.hashCode(defaultLabel), stateTtlMs, maxOutOfOrdernessMs, idleTimeoutMs);
     }
 
     @Override
     public String toString() {
         return "labels from " + topic + " (event id " + (eventIdColumn != null ? "column " + eventIdColumn
                 : "field " + eventIdField) + ", label " + labelField + ", horizon " + horizonMs + " ms, label wait "
-                + labelWaitMs + " ms" + (defaultLabel != null ? ", default label " + java.util.Arrays.toString(defaultLabel)
+                + labelWaitMs + " ms" + (defaultLabel != null ? ", default label " + Arrays.toString(defaultLabel)
                 : "") + ")";
     }
 }

@@ -59,6 +59,9 @@ class LabelsConfigTest {
         assertThat(l.idleTimeoutMs()).isEqualTo(10_000);
         // a class index is a default label of a categorical model too
         assertThat(parse("labels.defaultLabel=2").labels().defaultLabel()).containsExactly(2f);
+        assertThat(parse("labels.defaultLabel=[0, 0, 1]").labels()).isEqualTo(parse("labels.defaultLabel=[0, 0, 1]").labels())
+                .isNotEqualTo(parse("labels.defaultLabel=[0, 1, 0]").labels()).isNotEqualTo(parse().labels());
+        assertThat(parse("labels.idleTimeoutMs=5").labels()).isNotEqualTo(parse().labels());
     }
 
     @Test
