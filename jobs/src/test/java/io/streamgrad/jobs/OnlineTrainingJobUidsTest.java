@@ -49,6 +49,26 @@ class OnlineTrainingJobUidsTest {
     }
 
     @Test
+    void theLabelsStagesNeedNoKryo() {
+        org.apache.flink.configuration.Configuration conf = new org.apache.flink.configuration.Configuration();
+        conf.set(org.apache.flink.configuration.PipelineOptions.GENERIC_TYPES, false);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        OnlineTrainingJob.build(env, JobConfig.parse(JobConfigTest.BASE, List.of("training.predictions=unlabelled",
+                "labels.topic=clicks", "labels.horizonMs=60000")), Map.of());
+        // serializers of every edge and every state are created from the stream graph: none may be Kryo's
+        env.getStreamGraph().getStreamNodes().forEach(n -> {
+            if (n.getStateKeySerializer() != null) {
+                assertThat(n.getStateKeySerializer().getClass().getSimpleName()).doesNotContain("Kryo");
+            }
+            if (n.getTypeSerializersIn() != null) {
+                for (var t : n.getTypeSerializersIn()) {
+                    assertThat(t.getClass().getSimpleName()).as(n.getOperatorName()).doesNotContain("Kryo");
+                }
+            }
+        });
+    }
+
+    @Test
     void oneWarmStartForAllKeysNeedsASingleModel() {
         JobConfig cfg = JobConfig.parse(JobConfigModelsTest.JOB + JobConfigModelsTest.MODELS,
                 List.of("warmStart.source=topic", "warmStart.allKeys=true"));

@@ -3,6 +3,7 @@ package io.streamgrad.jobs.config;
 import io.streamgrad.model.spec.LossKind;
 import io.streamgrad.model.spec.ModelSpec;
 import java.io.Serializable;
+import org.apache.flink.annotation.Internal;
 
 /**
  * A joined label's raw values to the target vector of the model that trains on it, by the model's
@@ -10,6 +11,7 @@ import java.io.Serializable;
  * categorical cross-entropy takes a class index (one-hot encoded here) or a one-hot vector, binary
  * cross-entropy values in [0, 1], any other loss one value per output.
  */
+@Internal
 public final class LabelTargets implements Serializable {
     private static final long serialVersionUID = 1L;
 
