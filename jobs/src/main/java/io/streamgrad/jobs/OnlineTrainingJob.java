@@ -5,6 +5,7 @@ import io.streamgrad.jobs.config.ConfigException;
 import io.streamgrad.jobs.config.JobConfig;
 import io.streamgrad.jobs.config.JobModel;
 import io.streamgrad.jobs.input.ExampleParser;
+import io.streamgrad.jobs.input.InputParser;
 import io.streamgrad.jobs.input.ParseResult;
 import io.streamgrad.jobs.input.KeyRouter;
 import io.streamgrad.jobs.input.ParsingDeserializer;
@@ -12,6 +13,7 @@ import io.streamgrad.jobs.input.RouteByModel;
 import io.streamgrad.jobs.input.RoutingParser;
 import io.streamgrad.jobs.input.SplitParsed;
 import io.streamgrad.jobs.kafka.FinishingKafkaSource;
+import io.streamgrad.jobs.labels.DelayedLabels;
 import io.streamgrad.jobs.sink.PredictionJson;
 import io.streamgrad.jobs.sink.RecordSizes;
 import io.streamgrad.jobs.sink.Serializers;
@@ -57,6 +59,9 @@ import org.slf4j.LoggerFactory;
  * record with the model that claims the key (its own dimensions and loss); the examples are split
  * by model, and each model has its own trainer (uid {@code online-trainer-<name>}); all models
  * write to the same output topics. A single-model job keeps the uids it always had.
+ *
+ * <p>With a {@code labels} section, the unlabelled input records are also joined with the labels
+ * topic ({@link DelayedLabels}) and the joined examples train the same trainers.
  *
  * <p>Entry point for {@code flink run} / application mode:
  * {@code OnlineTrainingJob --config job.yaml [--set path=value ...]}, parsed by
@@ -176,22 +181,24 @@ public final class OnlineTrainingJob {
             case COMMITTED_OR_EARLIEST ->
                     OffsetsInitializer.committedOffsets(org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST);
         };
+        InputParser parser = cfg.hasModelList() ? new RoutingParser(cfg, predictions.scoresUnlabelled())
+                : new ExampleParser(cfg.input(), cfg.model(), predictions.scoresUnlabelled());
         var sourceBuilder = KafkaSource.<ParseResult>builder()
                 .setBootstrapServers(cfg.kafka().bootstrapServers())
                 .setTopics(cfg.topics().input())
                 .setGroupId(cfg.kafka().groupId())
                 .setStartingOffsets(offsets)
                 .setProperties(sourceProps)
-                .setDeserializer(new ParsingDeserializer(cfg.hasModelList()
-                        ? new RoutingParser(cfg, predictions.scoresUnlabelled())
-                        : new ExampleParser(cfg.input(), cfg.model(), predictions.scoresUnlabelled())));
+                .setDeserializer(new ParsingDeserializer(cfg.labels() == null ? parser
+                        : DelayedLabels.parser(cfg, parser)));
         if (cfg.kafka().bounded()) {
             sourceBuilder.setBounded(OffsetsInitializer.latest());
         }
         KafkaSource<ParseResult> source = sourceBuilder.build();
 
         SingleOutputStreamOperator<Example> examples = env
-                .fromSource(new FinishingKafkaSource<>(source), WatermarkStrategy.noWatermarks(),
+                .fromSource(new FinishingKafkaSource<>(source),
+                        cfg.labels() == null ? WatermarkStrategy.noWatermarks() : DelayedLabels.watermarks(cfg.labels()),
                         "kafka: " + cfg.topics().input())
                 .uid(SOURCE_UID)
                 .process(new SplitParsed())
@@ -199,6 +206,11 @@ public final class OnlineTrainingJob {
                 .name("parse " + cfg.input().format());
 
         DataStream<Example> ready = beforeTraining.apply(examples);
+        DelayedLabels.Wired labelled = null;
+        if (cfg.labels() != null) { // the joined examples train beside the events the trainer predicts
+            labelled = DelayedLabels.attach(env, cfg, ready, sourceProps, offsets);
+            ready = labelled.examples();
+        }
         List<SingleOutputStreamOperator<LossMetric>> trained = new ArrayList<>();
         if (!cfg.hasModelList()) {
             trained.add(OnlineTraining.train(ready.keyBy(new ModelKey()), trainers.get(0), predictions, TRAINER_UID));
@@ -221,6 +233,9 @@ public final class OnlineTrainingJob {
         }
         DataStream<DeadLetter> deadLetters = examples.getSideOutput(SplitParsed.DEAD_LETTERS)
                 .union(union(trained, OnlineTraining::deadLetters));
+        if (labelled != null) {
+            deadLetters = deadLetters.union(labelled.deadLetters());
+        }
 
         metrics.sinkTo(sink(cfg, client, "metrics", Serializers.metrics(cfg.topics().metrics())))
                 .uid("sink-metrics").name("kafka: " + cfg.topics().metrics());

@@ -38,6 +38,37 @@ class OnlineTrainingJobUidsTest {
     }
 
     @Test
+    void aLabelsSectionAddsItsOwnStagesAndKeepsTheOtherUids() {
+        List<String> uids = uids(JobConfig.parse(JobConfigTest.BASE, List.of("training.predictions=unlabelled",
+                "labels.topic=clicks", "labels.horizonMs=60000")));
+        assertThat(uids).contains("kafka-input", "parse", "online-trainer", "kafka-labels", "parse-labels",
+                "label-events", "label-join", "label-order", "sink-predictions", "sink-dead-letters");
+        List<String> multi = uids(JobConfig.parse(JobConfigModelsTest.JOB + JobConfigModelsTest.MODELS,
+                List.of("training.predictions=unlabelled", "labels.topic=clicks", "labels.horizonMs=60000")));
+        assertThat(multi).contains("route-models", "online-trainer-prices", "label-join", "label-order");
+    }
+
+    @Test
+    void theLabelsStagesNeedNoKryo() {
+        org.apache.flink.configuration.Configuration conf = new org.apache.flink.configuration.Configuration();
+        conf.set(org.apache.flink.configuration.PipelineOptions.GENERIC_TYPES, false);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        OnlineTrainingJob.build(env, JobConfig.parse(JobConfigTest.BASE, List.of("training.predictions=unlabelled",
+                "labels.topic=clicks", "labels.horizonMs=60000")), Map.of());
+        // serializers of every edge and every state are created from the stream graph: none may be Kryo's
+        env.getStreamGraph().getStreamNodes().forEach(n -> {
+            if (n.getStateKeySerializer() != null) {
+                assertThat(n.getStateKeySerializer().getClass().getSimpleName()).doesNotContain("Kryo");
+            }
+            if (n.getTypeSerializersIn() != null) {
+                for (var t : n.getTypeSerializersIn()) {
+                    assertThat(t.getClass().getSimpleName()).as(n.getOperatorName()).doesNotContain("Kryo");
+                }
+            }
+        });
+    }
+
+    @Test
     void oneWarmStartForAllKeysNeedsASingleModel() {
         JobConfig cfg = JobConfig.parse(JobConfigModelsTest.JOB + JobConfigModelsTest.MODELS,
                 List.of("warmStart.source=topic", "warmStart.allKeys=true"));

@@ -3,6 +3,7 @@ package io.streamgrad.jobs.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamgrad.jobs.demo.ClickThroughStream;
+import io.streamgrad.jobs.demo.DelayedClicks;
 import io.streamgrad.jobs.input.ExampleParser;
 import java.io.BufferedReader;
 import java.io.PrintStream;
@@ -51,6 +52,17 @@ final class ProduceCommand extends CliCommand {
     @Option(names = "--seed", paramLabel = "N", description = "seed of the --synthetic stream (default 1)")
     private long seed = 1;
 
+    @Option(names = "--labels-topic", paramLabel = "TOPIC",
+            description = "with --synthetic click-through: impressions without label (with an id) go to --topic, "
+                    + "and each click as a label record {id, clicked, ts} to TOPIC, up to --label-delay-ms later "
+                    + "(for examples/click-through-delayed-labels.yaml); --limit counts impressions")
+    private String labelsTopic;
+
+    @Option(names = "--label-delay-ms", paramLabel = "MS", converter = Converters.NonNegativeLong.class,
+            description = "with --labels-topic: a click happens up to MS ms (event time) after its impression "
+                    + "(default ${DEFAULT-VALUE})", defaultValue = "20000")
+    private long labelDelayMs;
+
     @Option(names = "--topic", required = true, paramLabel = "TOPIC", description = "Kafka topic to send to")
     private String topic;
 
@@ -94,6 +106,12 @@ final class ProduceCommand extends CliCommand {
         if (synthetic != null && !synthetic.equals("click-through")) {
             throw usageError("--synthetic: unknown stream '" + synthetic + "' (known: click-through)");
         }
+        if (labelsTopic != null && synthetic == null) {
+            throw usageError("--labels-topic: only with --synthetic click-through");
+        }
+        if (labelsTopic != null && labelsTopic.equals(topic)) {
+            throw usageError("--labels-topic: must differ from --topic");
+        }
         if (file != null && !file.equals("-") && !Files.isRegularFile(Path.of(file))) {
             throw usageError("no such file: " + file);
         }
@@ -112,13 +130,24 @@ final class ProduceCommand extends CliCommand {
         long start = System.nanoTime();
         long lastReport = start;
         long lastCount = 0;
+        DelayedClicks clicks = labelsTopic == null ? null : new DelayedClicks(seed, labelDelayMs);
+        AtomicLong labelsSent = new AtomicLong();
         try (BufferedReader in = synthetic != null ? new BufferedReader(new ClickThroughStream(seed).lines())
                 : file.equals("-") ? new BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8))
                 : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8);
              KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
             String line;
             boolean first = true;
-            while ((line = in.readLine()) != null && sent.get() < limit) {
+            java.util.List<String> next = new java.util.ArrayList<>(1);
+            java.util.function.Consumer<String> sendLabel = l -> {
+                producer.send(new ProducerRecord<>(labelsTopic, null, l), (md, ex) -> {
+                    if (ex != null) {
+                        failure.compareAndSet(null, ex);
+                    }
+                });
+                labelsSent.incrementAndGet();
+            };
+            while (sent.get() < limit && (line = nextLine(in, clicks, next, sendLabel)) != null) {
                 if (first && skipHeader) {
                     first = false;
                     continue;
@@ -166,6 +195,9 @@ final class ProduceCommand extends CliCommand {
                     lastCount = a;
                 }
             }
+            if (clicks != null) {
+                clicks.flush(sendLabel);
+            }
             producer.flush();
         }
         if (failure.get() != null) {
@@ -176,7 +208,21 @@ final class ProduceCommand extends CliCommand {
             err.print("\r");
         }
         out.printf("sent %,d records to %s in %.1f s (%,.0f records/s)%n", acked.get(), topic, secs, acked.get() / Math.max(secs, 1e-3));
+        if (clicks != null) {
+            out.printf("sent %,d label records (clicks) to %s%n", labelsSent.get(), labelsTopic);
+        }
         return 0;
+    }
+
+    /** The next line to send to {@code --topic}: from the reader, or the next impression (its due clicks go to {@code labels}). */
+    private static String nextLine(BufferedReader in, DelayedClicks clicks, java.util.List<String> next,
+                                   java.util.function.Consumer<String> labels) throws java.io.IOException {
+        if (clicks == null) {
+            return in.readLine();
+        }
+        next.clear();
+        clicks.next(next::add, labels);
+        return next.get(0);
     }
 
     /** Fails within {@link #REACH_SECONDS} when no broker at {@code --bootstrap} answers, before anything is sent. */

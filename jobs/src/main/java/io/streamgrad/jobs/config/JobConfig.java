@@ -39,12 +39,13 @@ import org.apache.flink.annotation.PublicEvolving;
  * @param models the job's models in declaration order: the first that claims a key trains it
  * @param unclaimedKeys what happens to records of keys no model claims (only with a models list)
  * @param scoring the scoring job's section, its topics resolved against {@code topics}
+ * @param labels labels arriving later on their own topic, joined with the unlabelled events; null = none
  */
 @PublicEvolving
 public record JobConfig(Job job, Kafka kafka, Topics topics, InputFormat input, Training training,
                         Snapshots snapshots, Checkpointing checkpointing, WarmStart warmStart, ModelSpec model,
                         OptimizerSpec optimizer, EarlyStoppingSpec earlyStopping, List<JobModel> models,
-                        UnclaimedKeys unclaimedKeys, Scoring scoring) {
+                        UnclaimedKeys unclaimedKeys, Scoring scoring, Labels labels) {
 
     public JobConfig {
         if (models == null) {
@@ -78,6 +79,32 @@ public record JobConfig(Job job, Kafka kafka, Topics topics, InputFormat input, 
         Scoring declaredScoring = scoring == null ? Scoring.empty() : scoring;
         Topics t = topics;
         scoring = section("scoring", () -> declaredScoring.withDefaultTopics(t));
+        if (labels != null) {
+            checkLabels(labels, models, topics, input, training);
+        }
+    }
+
+    /** The labels section against the topics, the input format, the predictions mode and every model. */
+    private static void checkLabels(Labels labels, List<JobModel> models, Topics topics, InputFormat input,
+                                    Training training) {
+        section("labels", () -> {
+            labels.checkAgainst(topics, input);
+            return labels;
+        });
+        if (training.predictions() == PredictionMode.OFF) {
+            throw new ConfigException("training.predictions", "must be unlabelled or prequential with a labels"
+                    + " section: the unlabelled events are predicted, then trained on when their labels arrive");
+        }
+        if (labels.defaultLabel() != null) {
+            for (JobModel m : models) {
+                try {
+                    new LabelTargets(m.model()).encode(labels.defaultLabel());
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException("labels.defaultLabel", (models.size() > 1 ? "model '" + m.name() + "': "
+                            : "") + e.getMessage());
+                }
+            }
+        }
     }
 
     /** Binds the document's sections; a missing section takes its defaults. */
@@ -91,7 +118,7 @@ public record JobConfig(Job job, Kafka kafka, Topics topics, InputFormat input, 
                           @JsonProperty("earlyStopping") JsonNode earlyStopping,
                           @JsonProperty("models") List<JobModel> models,
                           @JsonProperty("unclaimedKeys") UnclaimedKeys unclaimedKeys,
-                          @JsonProperty("scoring") Scoring scoring) {
+                          @JsonProperty("scoring") Scoring scoring, @JsonProperty("labels") Labels labels) {
         if (models != null) {
             for (String single : List.of("model", "optimizer", "earlyStopping")) {
                 JsonNode n = single.equals("model") ? model : single.equals("optimizer") ? optimizer : earlyStopping;
@@ -115,7 +142,7 @@ public record JobConfig(Job job, Kafka kafka, Topics topics, InputFormat input, 
                 orEmpty("snapshots", snapshots, () -> new Snapshots(null, null, null, null)),
                 orEmpty("checkpointing", checkpointing, () -> new Checkpointing(null, null)),
                 orEmpty("warmStart", warmStart, () -> new WarmStart(null, null, null, null)),
-                m, o, es, models, unclaimedKeys, scoring);
+                m, o, es, models, unclaimedKeys, scoring, labels);
     }
 
     private static boolean present(JsonNode n) {
@@ -231,6 +258,7 @@ public record JobConfig(Job job, Kafka kafka, Topics topics, InputFormat input, 
                         + topics.predictions() : "") + "\n"
                 + "  input " + input.format() + ", key from " + input.keyFrom() + ", labels " + input.labelEncoding() + "\n"
                 + describeModels()
+                + (labels != null ? "  " + labels + "\n" : "")
                 + "  batch " + training.batchSize() + ", checkpoint every " + checkpointing.intervalMs() + " ms, snapshot every "
                 + snapshots.everySteps() + " steps" + (warmStart.enabled() ? ", warm start from " + warmStart.source() : "");
     }

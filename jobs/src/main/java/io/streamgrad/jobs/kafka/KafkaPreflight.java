@@ -55,6 +55,9 @@ public final class KafkaPreflight {
         String where = "Kafka at " + cfg.kafka().bootstrapServers();
         try (Admin admin = Admin.create(adminProperties(cfg))) {
             admin.describeTopics(List.of(cfg.topics().input())).allTopicNames().get(20, TimeUnit.SECONDS);
+            if (cfg.labels() != null) {
+                checkLabelsTopic(admin, cfg);
+            }
             return true;
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
@@ -79,6 +82,26 @@ public final class KafkaPreflight {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checking " + where, e);
+        }
+    }
+
+    /** The labels topic is read like the input: it must exist, and the job may describe it. */
+    private static void checkLabelsTopic(Admin admin, JobConfig cfg) throws InterruptedException, TimeoutException {
+        String topic = cfg.labels().topic();
+        try {
+            admin.describeTopics(List.of(topic)).allTopicNames().get(20, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof UnknownTopicOrPartitionException) {
+                throw new ConfigException("labels.topic", "topic '" + topic + "' does not exist on "
+                        + cfg.kafka().bootstrapServers() + " (create it first; the job does not create its inputs)");
+            }
+            if (c instanceof AuthorizationException) {
+                throw new KafkaAccessException("Kafka at " + cfg.kafka().bootstrapServers() + ": the job's principal may"
+                        + " not describe the labels topic " + topic + " (labels.topic): " + c.getMessage(), c);
+            }
+            LOG.warn("cannot describe the labels topic {} yet ({}); starting anyway", topic,
+                    c == null ? e.toString() : c.toString());
         }
     }
 }

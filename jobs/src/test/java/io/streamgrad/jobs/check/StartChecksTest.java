@@ -79,6 +79,14 @@ class StartChecksTest {
     }
 
     @Test
+    void aMissingLabelsTopicFailsNamingLabelsTopic() {
+        assertThatThrownBy(() -> StartChecks.run(cfg(kafka.bootstrapServers(), "training.predictions=unlabelled",
+                "labels.topic=no-such-labels", "labels.horizonMs=1000"), out, StartChecks.Where.LOCAL))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("labels.topic: topic 'no-such-labels' does not exist on " + kafka.bootstrapServers());
+    }
+
+    @Test
     void aTransactionTimeoutAboveTheBrokersMaximumFailsNamingBothSettings() {
         try (EmbeddedKafkaBroker strict = EmbeddedKafkaBroker.start(0, Map.of("transaction.max.timeout.ms", "60000"))) {
             strict.createTopic("in", 1, false);

@@ -20,7 +20,8 @@ class CliCommandsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"regression", "binary", "multiclass", "multi-model", "click-through"})
+    @ValueSource(strings = {"regression", "binary", "multiclass", "multi-model", "click-through",
+            "click-through-delayed-labels"})
     void exampleConfigurationsAreValid(String name) {
         assertThat(cli("run", "--config", "classpath:examples/" + name + ".yaml", "--validate"))
                 .as(err.toString()).isZero();

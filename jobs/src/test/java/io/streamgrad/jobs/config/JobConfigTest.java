@@ -119,7 +119,7 @@ public class JobConfigTest {
 
     @ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"regression", "binary", "multiclass", "multi-model",
-            "click-through"})
+            "click-through", "click-through-delayed-labels"})
     void theShippedExamplesLoad(String name) throws Exception {
         try (var in = JobConfigTest.class.getClassLoader().getResourceAsStream("examples/" + name + ".yaml")) {
             JobConfig c = JobConfig.parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), List.of());

@@ -178,9 +178,10 @@ public class LabelJoinOperator extends AbstractStreamOperator<Example>
         }
 
         @Override
-        public void joined(Example example) {
+        public void joined(Example example, long pairTime) {
             metrics.joined.inc();
-            emit(example, null);
+            // stamped with the pair's own time, not the arrival order of its two records
+            output.collect(new StreamRecord<>(example, pairTime));
         }
 
         @Override

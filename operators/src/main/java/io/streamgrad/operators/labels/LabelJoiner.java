@@ -20,8 +20,11 @@ public final class LabelJoiner {
 
     /** Receives the join's results. */
     public interface Output {
-        /** A label was paired with its event. */
-        void joined(Example example);
+        /**
+         * A label was paired with its event; {@code pairTime} = the later of the event's and the
+         * label's time, the event-time instant at which the pair exists, whichever record came first.
+         */
+        void joined(Example example, long pairTime);
 
         /** An event reached the horizon unlabelled and got the default label. */
         void defaulted(Example example);
@@ -56,7 +59,8 @@ public final class LabelJoiner {
         long expiry = LabelJoinConfig.saturatedAdd(t, config.horizonMillis());
         if (held != null && held.label != null) {
             if (held.labelTime <= expiry) {
-                out.joined(example(e, t, LabelJoinRecords.target(held.label, config.numClasses())));
+                out.joined(example(e, t, LabelJoinRecords.target(held.label, config.numClasses())),
+                        Math.max(t, held.labelTime));
                 return PendingJoin.joinedUntil(e.modelKey, expiry);
             }
             out.rejected(Rejection.LATE_LABEL, e.modelKey, lateReason(held.labelTime, t), held.label.toString());
@@ -85,7 +89,8 @@ public final class LabelJoiner {
             out.rejected(Rejection.LATE_LABEL, modelKey, lateReason(t, held.eventTime), l.toString());
             return held;
         }
-        out.joined(example(held.event, held.eventTime, LabelJoinRecords.target(l, config.numClasses())));
+        out.joined(example(held.event, held.eventTime, LabelJoinRecords.target(l, config.numClasses())),
+                Math.max(t, held.eventTime));
         return PendingJoin.joinedUntil(held.modelKey, held.timer);
     }
 

@@ -78,6 +78,8 @@ class LabelJoinOperatorTest {
             assertThat(out.get(0).features).containsExactly(7f);
             assertThat(out.get(0).target).containsExactly(2f, 3f);
             assertThat(out.get(0).eventTime).isEqualTo(250);
+            // stamped with the pair's time (the later label), as if the event had come first
+            assertThat(h.extractOutputStreamRecords().get(0).getTimestamp()).isEqualTo(300);
             assertThat(metrics(h).joined()).isEqualTo(1);
             // one timer only: the label's wait timer was replaced by the event's horizon
             assertThat(h.numEventTimeTimers()).isEqualTo(1);

@@ -19,7 +19,7 @@ class LabelJoinerTest {
         final List<Example> examples = new ArrayList<>();
 
         @Override
-        public void joined(Example e) {
+        public void joined(Example e, long pairTime) {
             examples.add(e);
             log.add("joined " + e.raw + " y=" + e.target[0]);
         }
