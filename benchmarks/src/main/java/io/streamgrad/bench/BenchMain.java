@@ -6,6 +6,7 @@ import io.streamgrad.bench.operator.OperatorOverheadBench;
 import io.streamgrad.bench.operator.ScoringBench;
 import io.streamgrad.bench.pipeline.FreshnessBench;
 import io.streamgrad.bench.pipeline.PipelineBench;
+import io.streamgrad.bench.pipeline.ScoringPipelineBench;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,7 @@ public final class BenchMain {
               operator    per-batch operator overhead over a bare training step, heap and RocksDB; a table
               scoring     scoring vs training at batch 1 on W1/W2/W3, operator latency p50/p99; a table
               freshness   snapshot published -> first prediction with it, through the real ScoringJob
+              scoring-pipeline  events -> predictions through the broker (real ScoringJob); one JSON line
               many-keys   10,000 W1 models in one operator (heap, throughput) and a W3 checkpoint; a table
               embeddings  per-step cost of an embedding vs its vocabulary size, dense (Keras) and sparse
                           updates; one JSON line per configuration
@@ -46,8 +48,10 @@ public final class BenchMain {
             """;
 
     private static final String FRESHNESS_USAGE = """
-            Usage: streamgrad-bench freshness [--updates 5] [--at-least-once] [--checkpoint-ms 10000]
-              Embedded broker + local Flink; exactly-once by default (predictions visible at checkpoints).
+            Usage: streamgrad-bench freshness [--updates 5] [--at-least-once] [--checkpoint-ms 10000] [--compare]
+              Embedded broker + local Flink; exactly-once by default (predictions visible at checkpoints), the
+              scoring job's default checkpoint interval unless --checkpoint-ms; --compare: the defaults, an
+              explicit 10 s interval and at-least-once in one run.
             """;
 
     private BenchMain() {}
@@ -78,6 +82,7 @@ public final class BenchMain {
             case "embeddings" -> EmbeddingBench.usage();
             case "scoring" -> SCORING_USAGE;
             case "freshness" -> FRESHNESS_USAGE;
+            case "scoring-pipeline" -> ScoringPipelineBench.USAGE;
             default -> null;
         };
         if (usage == null) {
@@ -97,9 +102,21 @@ public final class BenchMain {
                     new ScoringBench(out, o.number("seconds", 3)).run();
                 }
                 case "freshness" -> {
-                    BenchOptions o = BenchOptions.parse(rest, Set.of("updates", "checkpoint-ms"), Set.of("at-least-once"));
-                    new FreshnessBench(out).run((int) o.number("updates", 5),
-                            o.flag("at-least-once") ? "at-least-once" : "exactly-once", o.number("checkpoint-ms", 0));
+                    BenchOptions o = BenchOptions.parse(rest, Set.of("updates", "checkpoint-ms"),
+                            Set.of("at-least-once", "compare"));
+                    if (o.flag("compare")) {
+                        new FreshnessBench(out).compare((int) o.number("updates", 5));
+                    } else {
+                        new FreshnessBench(out).run((int) o.number("updates", 5),
+                                o.flag("at-least-once") ? "at-least-once" : "exactly-once", o.number("checkpoint-ms", 0));
+                    }
+                }
+                case "scoring-pipeline" -> {
+                    BenchOptions o = BenchOptions.parse(rest, Set.of("events", "keys", "format", "parallelism",
+                            "checkpoint-ms", "runs"), Set.of("at-least-once", "no-profile"));
+                    new ScoringPipelineBench(o.number("events", 2_000_000), (int) o.number("keys", 1),
+                            o.get("format", "csv"), (int) o.number("parallelism", 1), o.number("checkpoint-ms", 0),
+                            o.flag("at-least-once"), (int) o.number("runs", 2), !o.flag("no-profile"), err).run(out);
                 }
                 case "operator" -> {
                     BenchOptions o = BenchOptions.parse(rest, Set.of("reps"), Set.of());

@@ -20,7 +20,11 @@ import io.streamgrad.operators.Example;
 import io.streamgrad.operators.OnlineScoring;
 import io.streamgrad.operators.PredictionRecord;
 import io.streamgrad.operators.SnapshotRecord;
+import io.streamgrad.jobs.config.Kafka;
 import java.util.List;
+import java.util.function.UnaryOperator;
+import org.apache.flink.annotation.VisibleForTesting;
+import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -70,6 +74,7 @@ public final class ScoringJob {
     /** A summary of the scoring job for logs and {@code score --validate}. */
     public static String describe(JobConfig cfg) {
         Scoring s = cfg.scoring();
+        long checkpoints = Scoring.checkpointIntervalMs(cfg.checkpointing());
         return "scoring job " + cfg.jobName() + ID_SUFFIX + " (parallelism " + cfg.parallelism() + ")\n"
                 + "  kafka " + cfg.kafka().bootstrapServers() + ", group " + cfg.kafka().groupId() + ID_SUFFIX + ", "
                 + cfg.kafka().deliveryGuarantee() + (cfg.kafka().bounded() ? ", bounded" : "") + "\n"
@@ -77,14 +82,29 @@ public final class ScoringJob {
                 + ") + snapshots " + s.snapshots() + " -> predictions " + s.predictions() + ", dead letters "
                 + cfg.topics().deadLetters() + "\n"
                 + "  events before their key's first model: " + s.earlyEvents()
-                + (s.earlyEvents() == Scoring.EarlyEvents.HOLD ? " (up to " + s.maxHeldEventsPerKey() + " per key)" : "");
+                + (s.earlyEvents() == Scoring.EarlyEvents.HOLD ? " (up to " + s.maxHeldEventsPerKey() + " per key)" : "")
+                + "\n  checkpoint every " + checkpoints + " ms" + (cfg.checkpointing().intervalSet() ? ""
+                        : " (the scoring default: checkpointing.intervalMs is not set)")
+                + (cfg.kafka().deliveryGuarantee() == Kafka.DeliveryGuarantee.EXACTLY_ONCE && checkpoints > 0
+                        ? "; predictions become visible to read_committed consumers at each checkpoint" : "");
     }
 
     /** Adds the pipeline to {@code env}; returns the predictions stream. */
     public static SingleOutputStreamOperator<PredictionRecord> build(StreamExecutionEnvironment env, JobConfig cfg) {
+        return build(env, cfg, UnaryOperator.identity());
+    }
+
+    /** Like {@link #build(StreamExecutionEnvironment, JobConfig)}, with {@code beforeScoring} applied to the parsed events. */
+    @VisibleForTesting
+    public static SingleOutputStreamOperator<PredictionRecord> build(StreamExecutionEnvironment env, JobConfig cfg,
+                                                                     UnaryOperator<DataStream<Example>> beforeScoring) {
         LOG.info("StreamGrad scoring job:\n{}", describe(cfg));
         Scoring s = cfg.scoring();
         OnlineTrainingJob.configureEnvironment(env, cfg);
+        long checkpoints = Scoring.checkpointIntervalMs(cfg.checkpointing());
+        if (checkpoints > 0) {
+            env.enableCheckpointing(checkpoints, CheckpointingMode.EXACTLY_ONCE);
+        }
         String group = cfg.kafka().groupId() + ID_SUFFIX;
 
         var events = KafkaSource.<ParseResult>builder()
@@ -122,7 +142,7 @@ public final class ScoringJob {
                 .name("parse snapshots");
 
         SingleOutputStreamOperator<PredictionRecord> predictions = OnlineScoring.score(
-                parsedEvents.keyBy(new OnlineTrainingJob.ModelKey()), parsedSnapshots, cfg.scoringConfig(), SCORER_UID);
+                beforeScoring.apply(parsedEvents).keyBy(new OnlineTrainingJob.ModelKey()), parsedSnapshots, cfg.scoringConfig(), SCORER_UID);
         DataStream<DeadLetter> deadLetters = parsedEvents.getSideOutput(SplitParsed.DEAD_LETTERS)
                 .union(parsedSnapshots.getSideOutput(SplitSnapshots.DEAD_LETTERS), OnlineScoring.deadLetters(predictions));
 

@@ -79,13 +79,16 @@ public final class ScoringBench {
         float[] values = new float[outDim];
         double predictNs = timed(i -> predictor.predictValues(xs[(int) (i % RING)], 1, values, scratch));
 
-        SnapshotRecord snapshot = SnapshotRecord.of(new ModelSnapshot("k", 1, 1, 1, 0, false, null, 0L, model, adam,
-                state, true), null, SpecWriter.model(model).toString(), SpecWriter.optimizer(adam).toString());
+        // the snapshot's version must be its state's (the trained step count), or admission refuses it
+        SnapshotRecord snapshot = SnapshotRecord.of(new ModelSnapshot("k", state.version(), state.version(), 1, 0,
+                false, null, 0L, model, adam, state, true), null, SpecWriter.model(model).toString(),
+                SpecWriter.optimizer(adam).toString());
         try (KeyedTwoInputStreamOperatorTestHarness<String, Example, SnapshotRecord, PredictionRecord> h =
                      new KeyedTwoInputStreamOperatorTestHarness<>(new ScoringOperator(ScoringConfig.defaults()),
                              e -> e.modelKey, s -> s.modelKey, Types.STRING, 128, 1, 0)) {
             h.open();
             h.processElement2(snapshot, 0L);
+            requireNoDeadLetters(h, w + " snapshot");
             Example[] events = new Example[RING];
             for (int i = 0; i < RING; i++) {
                 events[i] = new Example("k", xs[i], null, 1_000L + i, null);
@@ -120,12 +123,21 @@ public final class ScoringBench {
                     h.getOutput().clear(); // the harness keeps every record; not part of the operator's cost
                 }
             }
+            requireNoDeadLetters(h, w + " events"); // the figures are of predictions, not of refusals
             double operatorNs = (CPU.getCurrentThreadCpuTime() - cpuStart) / (double) n;
             long[] sample = Arrays.copyOf(latencies, (int) Math.min(n, latencies.length));
             Arrays.sort(sample);
             out.printf("%-4s %12.2f %12.2f %12.2f %,14.0f %12.3f %12.2f %12.2f%n", w, trainNs / 1e3, predictNs / 1e3,
                     operatorNs / 1e3, 1e9 / operatorNs, operatorNs / trainNs,
                     sample[sample.length / 2] / 1e3, sample[(int) (sample.length * 0.99)] / 1e3);
+        }
+    }
+
+    private static void requireNoDeadLetters(KeyedTwoInputStreamOperatorTestHarness<String, Example, SnapshotRecord,
+            PredictionRecord> h, String what) {
+        var dead = h.getSideOutput(ScoringOperator.DEAD_LETTERS);
+        if (dead != null && !dead.isEmpty()) {
+            throw new IllegalStateException(what + ": dead letters instead of predictions, e.g. " + dead.peek());
         }
     }
 

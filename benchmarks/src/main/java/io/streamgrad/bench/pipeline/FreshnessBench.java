@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamgrad.jobs.ScoringJob;
 import io.streamgrad.jobs.config.JobConfig;
+import io.streamgrad.jobs.config.Scoring;
 import io.streamgrad.jobs.kafka.EmbeddedKafkaBroker;
 import io.streamgrad.model.bench.Workload;
 import io.streamgrad.model.snapshot.ModelSnapshot;
@@ -43,7 +44,21 @@ public final class FreshnessBench {
         this.out = out;
     }
 
-    public void run(int updates, String guarantee, long checkpointMs) throws Exception {
+    /**
+     * The three settings side by side in one run: the defaults (exactly-once, the scoring job's checkpoint
+     * interval), exactly-once with an explicit 10 s interval, and at-least-once.
+     */
+    public void compare(int updates) throws Exception {
+        List<String> lines = new ArrayList<>();
+        lines.add(run(updates, "exactly-once", 0));
+        lines.add(run(updates, "exactly-once", 10_000));
+        lines.add(run(updates, "at-least-once", 0));
+        out.println("summary:");
+        lines.forEach(out::println);
+    }
+
+    /** Measures {@code updates} snapshot versions; returns the summary line (also printed). */
+    public String run(int updates, String guarantee, long checkpointMs) throws Exception {
         ModelSpec model = Workload.W1.model(1);
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(0, Map.of())) {
             for (String t : List.of("fresh-events", "fresh-snapshots", "fresh-predictions", "fresh-dead")) {
@@ -91,9 +106,13 @@ public final class FreshnessBench {
                 job.cancel().get();
             }
             List<Long> sorted = millis.stream().sorted().toList();
-            out.printf("freshness (%s, checkpoint every %d ms): median %d ms, max %d ms over %d updates%n", guarantee,
-                    cfg.checkpointing().intervalMs(), sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1),
-                    sorted.size());
+            long interval = Scoring.checkpointIntervalMs(cfg.checkpointing());
+            String line = String.format("freshness (%s, checkpoint every %d ms%s): median %d ms, max %d ms over %d "
+                    + "updates, load average %.2f", guarantee, interval, cfg.checkpointing().intervalSet() ? ""
+                    : " by default", sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1), sorted.size(),
+                    Figures.loadAverage()[0]);
+            out.println(line);
+            return line;
         }
     }
 

@@ -6,6 +6,7 @@ import io.streamgrad.jobs.kafka.EmbeddedKafkaBroker;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -79,5 +80,27 @@ final class KafkaTraffic {
             }
         }
         return new Committed(examples, records);
+    }
+
+    /** The number of committed (read_committed) records in all partitions of {@code topic}. */
+    long committedRecords(String topic) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", kafka.bootstrapServers());
+        p.put("isolation.level", "read_committed");
+        p.put("max.poll.records", "20000");
+        long records = 0;
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+                records += c.poll(Duration.ofMillis(500)).count();
+            }
+        }
+        return records;
     }
 }

@@ -36,6 +36,9 @@ final class StageClassifier {
         if (type.equals("io.streamgrad.model.train.Trainer") && method.equals("step")) {
             return "training";
         }
+        if (type.equals("io.streamgrad.model.serve.Predictor")) {
+            return "inference";
+        }
         if (type.startsWith("io.streamgrad.jobs.input.")) {
             return "parsing";
         }

@@ -12,6 +12,12 @@ import io.streamgrad.operators.ScoringConfig;
  */
 public record Scoring(String events, String predictions, String snapshots, EarlyEvents earlyEvents,
                       Integer maxHeldEventsPerKey) {
+    /**
+     * The scoring job's checkpoint interval when {@code checkpointing.intervalMs} is not set: its exactly-once
+     * predictions become visible at a checkpoint, and its state (one model per key) is small, so it checkpoints
+     * often to keep model freshness at a read_committed consumer within about a second.
+     */
+    public static final long DEFAULT_CHECKPOINT_INTERVAL_MS = 1_000;
 
     /** {@link EarlyEventPolicy} by its YAML name. */
     public enum EarlyEvents {
@@ -65,6 +71,11 @@ public record Scoring(String events, String predictions, String snapshots, Early
             throw new ConfigException("events", "must differ from the snapshots topic, got " + s.events);
         }
         return s;
+    }
+
+    /** The scoring job's checkpoint interval: {@code checkpointing.intervalMs} when set, else the scoring default. */
+    public static long checkpointIntervalMs(Checkpointing checkpointing) {
+        return checkpointing.intervalSet() ? checkpointing.intervalMs() : DEFAULT_CHECKPOINT_INTERVAL_MS;
     }
 
     /** The operator's configuration; {@code classNames} are reported with classifications (may be empty). */

@@ -34,10 +34,23 @@ public record JobIdentity(String job, String input, List<String> model, long sin
     static final String FILE = "streamgrad-job.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** The identity of the configured job, for a line of state starting {@code since} from {@code from}. */
+    /** The identity of the configured training job, for a line of state starting {@code since} from {@code from}. */
     public static JobIdentity of(JobConfig cfg, Instant since, String from) {
         List<String> shape = new VariableLayout(cfg.model()).variables().stream().map(JobIdentity::describe).toList();
         return new JobIdentity(cfg.jobName(), cfg.topics().input(), shape, since.toEpochMilli(), from, 0);
+    }
+
+    /**
+     * The identity of a job whose state does not depend on the model shape (the scoring job serves snapshots of
+     * any architecture), for a line of state starting {@code since}.
+     */
+    public static JobIdentity anyModel(String job, String input, Instant since) {
+        return new JobIdentity(job, input, List.of(), since.toEpochMilli(), null, 0);
+    }
+
+    /** This identity for another line of state: the same job, input and model shape. */
+    JobIdentity startingAt(Instant since, String from) {
+        return new JobIdentity(job, input, model, since.toEpochMilli(), from, 0);
     }
 
     private static String describe(Variable v) {

@@ -33,9 +33,14 @@ public final class JobStateDirectory {
 
     /** The job's directory, or empty when {@code checkpointing.directory} is not on a local file system. */
     public static Optional<JobStateDirectory> of(JobConfig cfg) {
+        return of(cfg, cfg.jobName());
+    }
+
+    /** The directory of the job named {@code job} (e.g. the scoring job of {@code cfg}), like {@link #of(JobConfig)}. */
+    public static Optional<JobStateDirectory> of(JobConfig cfg, String job) {
         String base = cfg.checkpointing().directory() != null ? cfg.checkpointing().directory() : DEFAULT_BASE;
         Optional<Path> local = localPath(base);
-        return local.map(p -> new JobStateDirectory(p.resolve(cfg.jobName())));
+        return local.map(p -> new JobStateDirectory(p.resolve(job)));
     }
 
     /** A plain path or a {@code file:} URI as a path; other schemes (s3://, hdfs://) cannot be listed here. */

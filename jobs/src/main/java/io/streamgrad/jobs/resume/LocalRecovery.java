@@ -47,10 +47,18 @@ public final class LocalRecovery {
         public static final Start RESUME = new Start(null, false);
     }
 
-    /** Chooses the state to start from, records it beside the job's state and prints one line about it. */
+    /** Chooses the state of the training job to start from, records it beside the state and prints one line. */
     public static LocalRecovery prepare(JobConfig cfg, Start start, PrintStream out) {
-        String job = cfg.jobName();
-        Optional<JobStateDirectory> local = JobStateDirectory.of(cfg);
+        return prepare(cfg, JobIdentity.of(cfg, Instant.now(), null), start, out);
+    }
+
+    /**
+     * Like {@link #prepare(JobConfig, Start, PrintStream)} for the job {@code current} names (e.g. the scoring job
+     * of {@code cfg}), which keeps its state in its own directory under {@code checkpointing.directory}.
+     */
+    public static LocalRecovery prepare(JobConfig cfg, JobIdentity current, Start start, PrintStream out) {
+        String job = current.job();
+        Optional<JobStateDirectory> local = JobStateDirectory.of(cfg, job);
         if (local.isEmpty()) {
             String base = cfg.checkpointing().directory().replaceAll("/+$", "") + "/" + job;
             if (start.from() != null) {
@@ -63,7 +71,6 @@ public final class LocalRecovery {
                     start.from(), start.from());
         }
         JobStateDirectory d = local.get();
-        JobIdentity current = JobIdentity.of(cfg, Instant.now(), null);
         Optional<JobIdentity> stored = JobIdentity.read(d.root());
         RestorePoint chosen = null;
         if (start.fresh()) {
@@ -81,7 +88,7 @@ public final class LocalRecovery {
                 }
             }
             out.println("resuming " + job + " from " + chosen.describe() + " (--from)");
-            JobIdentity.of(cfg, current.since(), chosen.directory().toString()).write(d.root());
+            current.startingAt(current.since(), chosen.directory().toString()).write(d.root());
         } else {
             Optional<RestorePoint> newest = newest(d, stored);
             boolean finished = stored.isPresent() && stored.get().finishedMillis() > 0 && newest.map(p ->
@@ -95,7 +102,7 @@ public final class LocalRecovery {
             }
             if (finished) {
                 out.println(job + " already finished its bounded input at "
-                        + Instant.ofEpochMilli(stored.get().finishedMillis()) + "; nothing to resume (train it again "
+                        + Instant.ofEpochMilli(stored.get().finishedMillis()) + "; nothing to resume (run it again "
                         + "with --fresh, or continue from a checkpoint or savepoint with --from PATH)");
                 LocalRecovery done = new LocalRecovery(job, d, null, null, null, null);
                 done.finished = true;
@@ -105,7 +112,7 @@ public final class LocalRecovery {
                 chosen = newest.get();
                 out.println("resuming " + job + " from " + chosen.describe());
                 if (stored.isEmpty()) {
-                    JobIdentity.of(cfg, Instant.EPOCH, null).write(d.root());
+                    current.startingAt(Instant.EPOCH, null).write(d.root());
                 }
             } else {
                 out.println("starting " + job + " afresh: no checkpoint or savepoint of it in " + d.root() + " yet");

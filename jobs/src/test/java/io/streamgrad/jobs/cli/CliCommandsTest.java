@@ -63,6 +63,20 @@ class CliCommandsTest {
         assertThat(err.toString()).contains("scoring.maxHeldEventsPerKey: must be >= 1");
     }
 
+    @Test
+    void theScoringJobCheckpointsEverySecondUnlessTheYamlSetsAnInterval() {
+        assertThat(cli("score", "--config", "classpath:examples/binary.yaml", "--validate")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("checkpoint every 1000 ms (the scoring default: checkpointing.intervalMs "
+                + "is not set); predictions become visible to read_committed consumers at each checkpoint");
+        out.reset();
+        assertThat(cli("score", "--config", "classpath:examples/binary.yaml", "--set", "checkpointing.intervalMs=10000",
+                "--validate")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("checkpoint every 10000 ms;").doesNotContain("scoring default");
+        assertThat(cli("score", "--config", "classpath:examples/binary.yaml", "--set", "checkpointing.intervalMs=-5",
+                "--validate")).isEqualTo(2);
+        assertThat(err.toString()).contains("checkpointing.intervalMs: must be >= 0");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"run", "score", "demo", "produce", "inspect", "replay"})
     void helpEverywhere(String command) {

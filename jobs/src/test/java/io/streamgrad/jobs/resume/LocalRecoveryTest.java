@@ -126,4 +126,30 @@ class LocalRecoveryTest {
                 .hasValueSatisfying(e -> assertThat(e).hasMessageContaining("operators this job does not have")
                         .hasMessageContaining("--fresh"));
     }
+    @Test
+    void theScoringJobKeepsItsStateApartAndServesAnyModelShape() throws IOException {
+        JobConfig cfg = config();
+        prepare(cfg, LocalRecovery.Start.RESUME);
+        complete(base.resolve(cfg.jobName()).resolve("a1/chk-2"), Instant.now().plusSeconds(1));
+        String scoring = cfg.jobName() + "-scoring";
+        console.reset();
+        LocalRecovery first = LocalRecovery.prepare(cfg, JobIdentity.anyModel(scoring, "events", Instant.now()),
+                LocalRecovery.Start.RESUME, new PrintStream(console, true, StandardCharsets.UTF_8));
+        assertThat(said()).as("the training job's checkpoint is not the scoring job's")
+                .startsWith("starting " + scoring + " afresh: no checkpoint or savepoint");
+        Path root = base.resolve(scoring);
+        assertThat(first.flinkSettings().get(CheckpointingOptions.CHECKPOINTS_DIRECTORY)).isEqualTo(root.toUri().toString());
+
+        Path chk = complete(root.resolve("b1/chk-7"), Instant.now().plusSeconds(2));
+        JobConfig wider = config("model.layers[0].units=16", "job.parallelism=1");
+        console.reset();
+        LocalRecovery resumed = LocalRecovery.prepare(wider, JobIdentity.anyModel(scoring, "events", Instant.now()),
+                LocalRecovery.Start.RESUME, new PrintStream(console, true, StandardCharsets.UTF_8));
+        assertThat(said()).as("served models are self-describing; rescaled").startsWith("resuming " + scoring
+                + " from checkpoint chk-7");
+        assertThat(resumed.flinkSettings().get(StateRecoveryOptions.SAVEPOINT_PATH)).isEqualTo(chk.toUri().toString());
+        assertThatThrownBy(() -> LocalRecovery.prepare(cfg, JobIdentity.anyModel(scoring, "other-events",
+                Instant.now()), LocalRecovery.Start.RESUME, new PrintStream(console, true, StandardCharsets.UTF_8)))
+                .hasMessageContaining("it was read from input topic events, not other-events");
+    }
 }

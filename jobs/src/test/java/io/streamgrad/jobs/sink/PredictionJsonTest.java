@@ -36,4 +36,28 @@ class PredictionJsonTest {
                 + "\"modelCreatedAt\":0,\"target\":[2.0]}");
         assertThat(Float.parseFloat(PredictionJson.node(p).get("values").get(0).asText())).isEqualTo(v);
     }
+
+    @Test
+    void streamedBytesAreTheTreesBytes() {
+        PredictionRecord full = new PredictionRecord();
+        full.modelKey = "eu \"quoted\" \u00e9";
+        full.eventId = "clicks-0@17";
+        full.values = new float[] {0.1f, Math.nextUp(1.0f / 3), Float.NaN, -0f, 1e-40f, Float.MAX_VALUE};
+        full.classIndex = 1;
+        full.className = "b";
+        full.modelVersion = Long.MAX_VALUE;
+        full.modelCreatedAt = -5;
+        full.eventTime = 1_500;
+        full.stalenessMillis = 1_505;
+        full.target = new float[] {2f, Float.POSITIVE_INFINITY};
+        PredictionRecord bare = new PredictionRecord();
+        bare.modelKey = "k";
+        PredictionRecord empty = new PredictionRecord();
+        empty.modelKey = "k";
+        empty.values = new float[0];
+        for (PredictionRecord p : java.util.List.of(full, bare, empty)) {
+            assertThat(new String(PredictionJson.bytes(p), java.nio.charset.StandardCharsets.UTF_8))
+                    .isEqualTo(new String(JsonRecords.bytes(PredictionJson.node(p)), java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
 }
