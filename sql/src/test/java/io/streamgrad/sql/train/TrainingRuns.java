@@ -53,7 +53,7 @@ final class TrainingRuns {
         p.put("linger.ms", "5");
         Random r = new Random(seed);
         try (KafkaProducer<String, String> out = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
-            long t = 1_700_000_000_000L;
+            long t = System.currentTimeMillis(); // recent: the broker deletes records older than its retention
             for (int i = 0; i < perKey; i++) {
                 for (String key : KEYS) {
                     double a = r.nextGaussian();
