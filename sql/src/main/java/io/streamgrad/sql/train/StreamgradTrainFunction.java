@@ -130,7 +130,10 @@ public class StreamgradTrainFunction extends ProcessTableFunction<Row> {
         TimeContext<Long> time = ctx.timeContext(Long.class);
         if (BATCH_DELAY.equals(ctx.currentTimer())) {
             p.batchTimer = KeyProgress.NO_TIMER;
-            if (batches.partialTrainable(p)) { // a held single BN row waits; its next row re-arms the timer
+            // at the final watermark the end-of-input timer, which fires after this one, decides (train or drop),
+            // as the DataStream operator's endInput does with batch timers that have not fired
+            boolean inputEnded = time.currentWatermark() != null && time.currentWatermark() == Long.MAX_VALUE;
+            if (!inputEnded && batches.partialTrainable(p)) { // a held single BN row waits for its next row
                 KeyEntry e = loader.load(key, model.get(key), p);
                 train(e, time);
                 model.put(key, e.model);
