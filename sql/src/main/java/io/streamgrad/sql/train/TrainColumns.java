@@ -196,6 +196,11 @@ final class TrainColumns implements Serializable {
         return ((Number) v).floatValue();
     }
 
+    private static String arrayText(Object array) {
+        String s = Arrays.deepToString(new Object[] {array}); // primitive or boxed elements alike
+        return s.substring(1, s.length() - 1);
+    }
+
     /** The row's key, feature and label columns as text, for its dead letter. */
     String describe(Row row) {
         StringBuilder s = new StringBuilder("{");
@@ -205,7 +210,7 @@ final class TrainColumns implements Serializable {
         for (int c : shown) {
             Object v = row.getField(c);
             s.append(s.length() > 1 ? ", " : "").append(names[c]).append('=')
-                    .append(v != null && isArray[c] ? Arrays.deepToString(new Object[] {v}) : v);
+                    .append(v != null && isArray[c] ? arrayText(v) : v);
         }
         return s.append('}').toString();
     }

@@ -37,4 +37,26 @@ class TrainDeadLetterTest {
                     assertThat(m.getField("examples_seen")).isEqualTo(2L);
                 });
     }
+
+    @Test
+    void arrayFeaturesAndClassIndexLabelsTrainAndAWrongArrayLengthIsADeadLetter() throws Exception {
+        TableEnvironment env = TrainingRuns.tableEnv("hashmap", 1);
+        env.executeSql("CREATE TEMPORARY VIEW examples AS SELECT * FROM (VALUES "
+                + "('eu', CAST(ARRAY[0.1, 0.2, 0.3] AS ARRAY<DOUBLE>), 1), "
+                + "('eu', CAST(ARRAY[0.4, 0.5] AS ARRAY<DOUBLE>), 0), "
+                + "('eu', CAST(ARRAY[0.7, 0.8, 0.9] AS ARRAY<DOUBLE>), 2), "
+                + "('eu', CAST(ARRAY[1.0, 1.1, 1.2] AS ARRAY<DOUBLE>), 3)) AS t(model_key, x, y)");
+        String config = "{model: {inputDim: 3, layers: [{type: dense, units: 3, activation: softmax}], "
+                + "loss: categoricalCrossentropy}, optimizer: {type: sgd, learningRate: 0.1}, "
+                + "training: {batchSize: 2}, columns: {features: [x], label: y}}";
+        List<Row> rows = TrainingRuns.collect(env, "SELECT * FROM STREAMGRAD_TRAIN(input => TABLE examples "
+                + "PARTITION BY model_key, config => '" + config + "')");
+
+        assertThat(rows.stream().filter(r -> "dead_letter".equals(r.getField("kind")))
+                .map(r -> r.getField("reason") + " " + r.getField("record")))
+                .containsExactly("features: expected 3 values, got 2 {model_key=eu, x=[0.4, 0.5], y=0}",
+                        "column 'y': class index 3 outside [0, 3) {model_key=eu, x=[1.0, 1.1, 1.2], y=3}");
+        assertThat(rows.stream().filter(r -> "metric".equals(r.getField("kind"))))
+                .singleElement().satisfies(m -> assertThat(m.getField("examples_seen")).isEqualTo(2L));
+    }
 }
