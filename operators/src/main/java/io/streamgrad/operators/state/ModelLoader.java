@@ -31,7 +31,7 @@ public final class ModelLoader {
     }
 
     /** The entry of {@code key} from its stored model and progress (either may be null). */
-    KeyEntry load(String key, ModelState stored, KeyProgress progress) {
+    public KeyEntry load(String key, ModelState stored, KeyProgress progress) {
         ModelState m = stored;
         KeyProgress p = progress;
         boolean fresh = m == null;
