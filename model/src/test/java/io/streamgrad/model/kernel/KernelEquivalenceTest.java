@@ -40,6 +40,8 @@ class KernelEquivalenceTest {
         // every column remainder 1..15 modulo 8 and 16 lanes (the vector column-tail path)
         {2, 3, 5}, {5, 19, 11}, {6, 35, 4}, {3, 2, 6}, {4, 4, 4}, {5, 5, 5}, {7, 6, 9}, {9, 11, 3},
         {10, 12, 2}, {11, 13, 10}, {12, 14, 7}, {1, 29, 3},
+        // packed GEMM: panels of 4, 2 and 1 vectors plus a partial one, several 64-row blocks of B
+        {6, 113, 200}, {9, 80, 65}, {4, 64, 64},
     };
 
     static Stream<String> fastKernels() {
