@@ -14,16 +14,18 @@ import jdk.incubator.vector.VectorSpecies;
  * or tile it falls in, so results do not depend on the tiling. {@code xᵀ·dz} reads A by column;
  * {@code dz·Wᵀ} reads W by column while packing (1-3 rows: vector dot products, or a transposed
  * copy of W in scratch when k is shorter than a vector).
- * The BatchNormalization reductions keep the scalar defaults of {@link FloatKernels}: a
- * float→double widening needs a second float species (half width), and on JDK 17 mixing
- * Float256/Float512 vectors in one JVM defeated the intrinsics of the GEMM tiles (they fell back
- * to allocating Java code, 100 MB per W2 step).
+ * The BatchNormalization passes and the sum of squares widen to double in {@link VectorStatistics}
+ * with the same bits as the scalar defaults. Never use a second float species (e.g. a half-width
+ * one for the widening): on JDK 17 mixing Float256/Float512 vectors in one JVM defeated the
+ * intrinsics of the GEMM tiles (they fell back to allocating Java code, 100 MB per W2 step).
  */
 final class VectorKernels implements FloatKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     /** From this many rows of C, GEMMs go through {@link PackedGemm} (below it packing costs more than it saves). */
     private static final int PACKED_ROWS = 4;
+    /** The double passes go through {@link VectorStatistics} when the vector shape allows. */
+    private static final boolean STATISTICS = VectorStatistics.supported();
 
     @Override
     public String name() {
@@ -263,6 +265,56 @@ final class VectorKernels implements FloatKernels {
 
     @Override
     public double sumSquares(float[] g) {
-        return PortableKernels.sumSquares8(g);
+        return VectorStatistics.sumSquares(g);
+    }
+
+    // BatchNormalization passes: bit-identical to the scalar defaults (see VectorStatistics)
+
+    @Override
+    public void columnSums(float[] x, int rows, int cols, double[] acc) {
+        if (STATISTICS) {
+            VectorStatistics.columnSums(x, rows, cols, acc);
+        } else {
+            FloatKernels.super.columnSums(x, rows, cols, acc);
+        }
+    }
+
+    @Override
+    public void columnSquaredDeviations(float[] x, int rows, int cols, double[] mean, double[] acc) {
+        if (STATISTICS) {
+            VectorStatistics.columnSquaredDeviations(x, rows, cols, mean, acc);
+        } else {
+            FloatKernels.super.columnSquaredDeviations(x, rows, cols, mean, acc);
+        }
+    }
+
+    @Override
+    public void normalize(float[] x, int rows, int cols, double[] mean, double[] invStd, double[] scale,
+                          double[] shift, float[] xhat, float[] out) {
+        if (STATISTICS) {
+            VectorStatistics.normalize(x, rows, cols, mean, invStd, scale, shift, xhat, out);
+        } else {
+            FloatKernels.super.normalize(x, rows, cols, mean, invStd, scale, shift, xhat, out);
+        }
+    }
+
+    @Override
+    public void columnSumsAndDots(float[] dy, float[] xhat, int rows, int cols, double[] sumDy,
+                                  double[] sumDyXhat) {
+        if (STATISTICS) {
+            VectorStatistics.columnSumsAndDots(dy, xhat, rows, cols, sumDy, sumDyXhat);
+        } else {
+            FloatKernels.super.columnSumsAndDots(dy, xhat, rows, cols, sumDy, sumDyXhat);
+        }
+    }
+
+    @Override
+    public void normalizeBackward(float[] dy, float[] xhat, int rows, int cols, double[] coef, double[] sumDy,
+                                  double[] sumDyXhat, float[] dx) {
+        if (STATISTICS) {
+            VectorStatistics.normalizeBackward(dy, xhat, rows, cols, coef, sumDy, sumDyXhat, dx);
+        } else {
+            FloatKernels.super.normalizeBackward(dy, xhat, rows, cols, coef, sumDy, sumDyXhat, dx);
+        }
     }
 }
