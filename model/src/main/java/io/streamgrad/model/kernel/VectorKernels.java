@@ -231,6 +231,36 @@ final class VectorKernels implements FloatKernels {
         }
     }
 
+    /** The arithmetic of {@link #adam}, element for element; {@code x − x} is NaN exactly for a non-finite x. */
+    @Override
+    public boolean adamStaysFinite(float[] w, float[] g, float[] m, float[] v, int from, int to,
+                                   float oneMinusBeta1, float oneMinusBeta2, float alpha, float epsilon) {
+        int nv = from + S.loopBound(to - from);
+        FloatVector b1 = FloatVector.broadcast(S, oneMinusBeta1);
+        FloatVector b2 = FloatVector.broadcast(S, oneMinusBeta2);
+        FloatVector nonFinite = FloatVector.zero(S);
+        int i = from;
+        for (; i < nv; i += L) {
+            FloatVector gi = FloatVector.fromArray(S, g, i);
+            FloatVector mi = FloatVector.fromArray(S, m, i);
+            FloatVector vi = FloatVector.fromArray(S, v, i);
+            mi = gi.sub(mi).fma(b1, mi);
+            vi = gi.mul(gi).sub(vi).fma(b2, vi);
+            FloatVector wi = FloatVector.fromArray(S, w, i);
+            wi = wi.sub(mi.mul(alpha).div(vi.sqrt().add(epsilon)));
+            nonFinite = nonFinite.add(mi.sub(mi)).add(vi.sub(vi)).add(wi.sub(wi));
+        }
+        float sum = nonFinite.reduceLanes(VectorOperators.ADD);
+        for (; i < to; i++) {
+            float gi = g[i];
+            float mi = Math.fma(gi - m[i], oneMinusBeta1, m[i]);
+            float vi = Math.fma(gi * gi - v[i], oneMinusBeta2, v[i]);
+            float wi = w[i] - mi * alpha / ((float) Math.sqrt(vi) + epsilon);
+            sum += (mi - mi) + (vi - vi) + (wi - wi);
+        }
+        return sum == 0f;
+    }
+
     @Override
     public void reluBackward(float[] out, float[] grad, int n) {
         int nv = S.loopBound(n);

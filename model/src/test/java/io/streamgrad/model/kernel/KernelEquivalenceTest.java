@@ -399,6 +399,40 @@ class KernelEquivalenceTest {
 
     @ParameterizedTest
     @MethodSource("allKernels")
+    void adamStaysFiniteTellsWhatAdamWouldWrite(String name) {
+        FloatKernels kern = kernels(name);
+        if (!kern.hasAdam()) {
+            return;
+        }
+        for (int len : VECTOR_LENGTHS) {
+            for (int bad = -1; bad < Math.min(len, 3); bad++) {
+                float[] w = data(len * 13L + bad, len);
+                float[] g = data(len * 13L + bad + 1, len);
+                float[] m = new float[len];
+                float[] v = new float[len];
+                // one element (first, second or third; the vector body or the tail) overflows
+                int at = bad < 0 ? -1 : (int) ((long) (len - 1) * bad / 2);
+                if (at >= 0) {
+                    w[at] = -3e38f;
+                    g[at] = 1f;
+                }
+                float[] w0 = w.clone();
+                float[] m0 = m.clone();
+                float[] v0 = v.clone();
+                boolean predicted = kern.adamStaysFinite(w, g, m, v, 0, len, 0.1f, 0.001f, 1e38f, 1e-7f);
+                assertUnchanged("w", w0, w);
+                assertUnchanged("m", m0, m);
+                assertUnchanged("v", v0, v);
+                kern.adam(w, g, m, v, 0.1f, 0.001f, 1e38f, 1e-7f);
+                boolean finite = kern.allFinite(w) && kern.allFinite(m) && kern.allFinite(v);
+                assertThat(predicted).as("%s len %d overflow at %d", name, len, at).isEqualTo(finite);
+                assertThat(finite).isEqualTo(at < 0);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("allKernels")
     void adamMatchesTheFloat64Loop(String name) {
         FloatKernels kern = kernels(name);
         if (!kern.hasAdam()) {
