@@ -1,9 +1,11 @@
 package io.streamgrad.model.kernel;
 
+import static jdk.incubator.vector.VectorOperators.D2F;
+import static jdk.incubator.vector.VectorOperators.F2D;
+
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -13,7 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
  * would defeat the GEMM intrinsics on JDK 17), every element then goes through the same double
  * operations in the same order as the scalar loop (no FMA contraction where the scalar code
  * rounds a product), and results are narrowed back the same way. Columns past the last full
- * vector run the scalar loop.
+ * vector run the scalar loop. The conversions are written out in every loop on purpose: a helper
+ * method taking a vector, once compiled on its own, is no longer inlined and boxes its argument.
  */
 final class VectorStatistics {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -30,20 +33,6 @@ final class VectorStatistics {
         return 2 * H == L;
     }
 
-    private static DoubleVector low(FloatVector x) {
-        return (DoubleVector) x.convertShape(VectorOperators.F2D, D, 0);
-    }
-
-    private static DoubleVector high(FloatVector x) {
-        return (DoubleVector) x.convertShape(VectorOperators.F2D, D, 1);
-    }
-
-    private static FloatVector narrow(DoubleVector lo, DoubleVector hi) {
-        FloatVector a = (FloatVector) lo.convertShape(VectorOperators.D2F, S, 0);
-        FloatVector b = (FloatVector) hi.convertShape(VectorOperators.D2F, S, -1);
-        return a.blend(b, UPPER);
-    }
-
     static void columnSums(float[] x, int rows, int cols, double[] acc) {
         int jv = S.loopBound(cols);
         for (int j = 0; j < jv; j += L) {
@@ -51,8 +40,8 @@ final class VectorStatistics {
             DoubleVector a1 = DoubleVector.fromArray(D, acc, j + H);
             for (int r = 0; r < rows; r++) {
                 FloatVector v = FloatVector.fromArray(S, x, r * cols + j);
-                a0 = a0.add(low(v));
-                a1 = a1.add(high(v));
+                a0 = a0.add((DoubleVector) v.convertShape(F2D, D, 0));
+                a1 = a1.add((DoubleVector) v.convertShape(F2D, D, 1));
             }
             a0.intoArray(acc, j);
             a1.intoArray(acc, j + H);
@@ -74,8 +63,8 @@ final class VectorStatistics {
             DoubleVector a1 = DoubleVector.fromArray(D, acc, j + H);
             for (int r = 0; r < rows; r++) {
                 FloatVector v = FloatVector.fromArray(S, x, r * cols + j);
-                DoubleVector d0 = low(v).sub(m0);
-                DoubleVector d1 = high(v).sub(m1);
+                DoubleVector d0 = ((DoubleVector) v.convertShape(F2D, D, 0)).sub(m0);
+                DoubleVector d1 = ((DoubleVector) v.convertShape(F2D, D, 1)).sub(m1);
                 a0 = a0.add(d0.mul(d0));
                 a1 = a1.add(d1.mul(d1));
             }
@@ -106,12 +95,14 @@ final class VectorStatistics {
             for (int r = 0; r < rows; r++) {
                 int o = r * cols + j;
                 FloatVector v = FloatVector.fromArray(S, x, o);
-                DoubleVector h0 = low(v).sub(m0).mul(i0);
-                DoubleVector h1 = high(v).sub(m1).mul(i1);
+                DoubleVector h0 = ((DoubleVector) v.convertShape(F2D, D, 0)).sub(m0).mul(i0);
+                DoubleVector h1 = ((DoubleVector) v.convertShape(F2D, D, 1)).sub(m1).mul(i1);
                 if (xhat != null) {
-                    narrow(h0, h1).intoArray(xhat, o);
+                    FloatVector lo = (FloatVector) h0.convertShape(D2F, S, 0);
+                    lo.blend((FloatVector) h1.convertShape(D2F, S, -1), UPPER).intoArray(xhat, o);
                 }
-                narrow(h0.mul(s0).add(t0), h1.mul(s1).add(t1)).intoArray(out, o);
+                FloatVector lo = (FloatVector) h0.mul(s0).add(t0).convertShape(D2F, S, 0);
+                lo.blend((FloatVector) h1.mul(s1).add(t1).convertShape(D2F, S, -1), UPPER).intoArray(out, o);
             }
         }
         for (int r = 0; r < rows; r++) {
@@ -138,12 +129,14 @@ final class VectorStatistics {
                 int o = r * cols + j;
                 FloatVector g = FloatVector.fromArray(S, dy, o);
                 FloatVector h = FloatVector.fromArray(S, xhat, o);
-                DoubleVector g0 = low(g);
-                DoubleVector g1 = high(g);
+                DoubleVector g0 = (DoubleVector) g.convertShape(F2D, D, 0);
+                DoubleVector g1 = (DoubleVector) g.convertShape(F2D, D, 1);
+                DoubleVector h0 = (DoubleVector) h.convertShape(F2D, D, 0);
+                DoubleVector h1 = (DoubleVector) h.convertShape(F2D, D, 1);
                 a0 = a0.add(g0);
                 a1 = a1.add(g1);
-                b0 = b0.add(g0.mul(low(h))); // float × float is exact in double: no rounding to keep
-                b1 = b1.add(g1.mul(high(h)));
+                b0 = b0.add(g0.mul(h0)); // float × float is exact in double: no rounding to keep
+                b1 = b1.add(g1.mul(h1));
             }
             a0.intoArray(sumDy, j);
             a1.intoArray(sumDy, j + H);
@@ -174,9 +167,14 @@ final class VectorStatistics {
                 int o = r * cols + j;
                 FloatVector g = FloatVector.fromArray(S, dy, o);
                 FloatVector h = FloatVector.fromArray(S, xhat, o);
-                DoubleVector d0 = c0.mul(low(g).mul(b).sub(s0).sub(low(h).mul(q0)));
-                DoubleVector d1 = c1.mul(high(g).mul(b).sub(s1).sub(high(h).mul(q1)));
-                narrow(d0, d1).intoArray(dx, o);
+                DoubleVector g0 = (DoubleVector) g.convertShape(F2D, D, 0);
+                DoubleVector g1 = (DoubleVector) g.convertShape(F2D, D, 1);
+                DoubleVector h0 = (DoubleVector) h.convertShape(F2D, D, 0);
+                DoubleVector h1 = (DoubleVector) h.convertShape(F2D, D, 1);
+                DoubleVector d0 = c0.mul(g0.mul(b).sub(s0).sub(h0.mul(q0)));
+                DoubleVector d1 = c1.mul(g1.mul(b).sub(s1).sub(h1.mul(q1)));
+                FloatVector lo = (FloatVector) d0.convertShape(D2F, S, 0);
+                lo.blend((FloatVector) d1.convertShape(D2F, S, -1), UPPER).intoArray(dx, o);
             }
         }
         for (int r = 0; r < rows; r++) {
@@ -202,8 +200,8 @@ final class VectorStatistics {
         int i = 0;
         for (; i < nv; i += L) {
             FloatVector v = FloatVector.fromArray(S, g, i);
-            DoubleVector lo = low(v);
-            DoubleVector hi = high(v);
+            DoubleVector lo = (DoubleVector) v.convertShape(F2D, D, 0);
+            DoubleVector hi = (DoubleVector) v.convertShape(F2D, D, 1);
             acc = lo.fma(lo, acc);
             acc = hi.fma(hi, acc);
         }
