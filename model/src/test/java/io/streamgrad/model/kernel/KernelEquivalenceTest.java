@@ -42,6 +42,8 @@ class KernelEquivalenceTest {
         {10, 12, 2}, {11, 13, 10}, {12, 14, 7}, {1, 29, 3},
         // packed GEMM: panels of 4, 2 and 1 vectors plus a partial one, several 64-row blocks of B
         {6, 113, 200}, {9, 80, 65}, {4, 64, 64},
+        // 6-row tiles followed by 4-row tiles and single rows
+        {14, 64, 70}, {7, 64, 3}, {11, 70, 66}, {20, 128, 5},
     };
 
     static Stream<String> fastKernels() {
