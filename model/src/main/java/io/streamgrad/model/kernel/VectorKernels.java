@@ -22,8 +22,13 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorKernels implements FloatKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    /** From this many rows of C, GEMMs go through {@link PackedGemm} (below it packing costs more than it saves). */
+    /**
+     * GEMMs with at least this many rows of C and this many terms per sum go through
+     * {@link PackedGemm}; below, packing costs more than it saves (and the outer product of a
+     * batch of 1, k = 1, keeps to the small row tiles, compiled early).
+     */
     private static final int PACKED_ROWS = 4;
+    private static final int PACKED_DEPTH = 8;
     /** The double passes go through {@link VectorStatistics} when the vector shape allows. */
     private static final boolean STATISTICS = VectorStatistics.supported();
 
@@ -49,7 +54,11 @@ final class VectorKernels implements FloatKernels {
 
     @Override
     public int ntScratchSize(int m, int n, int k) {
-        return m >= PACKED_ROWS || useDots(m, k) ? 0 : n * k;
+        return packed(m, k) || useDots(m, k) ? 0 : n * k;
+    }
+
+    private static boolean packed(int m, int k) {
+        return m >= PACKED_ROWS && k >= PACKED_DEPTH;
     }
 
     private static boolean useDots(int m, int k) {
@@ -58,7 +67,7 @@ final class VectorKernels implements FloatKernels {
 
     @Override
     public void gemmNT(int m, int n, int k, float[] a, float[] b, float[] c, float[] scratch) {
-        if (m >= PACKED_ROWS) {
+        if (packed(m, k)) {
             java.util.Arrays.fill(c, 0, m * n, 0f);
             PackedGemm.multiply(m, n, k, a, k, 1, b, 1, k, c);
             return;
@@ -100,7 +109,7 @@ final class VectorKernels implements FloatKernels {
         if (!accumulate) {
             FloatKernels.seedWithBias(m, n, bias, c);
         }
-        if (m >= PACKED_ROWS) {
+        if (packed(m, k)) {
             PackedGemm.multiply(m, n, k, a, ars, acs, b, n, 1, c);
         } else {
             fewRows(m, n, k, a, ars, acs, b, c);
@@ -111,7 +120,7 @@ final class VectorKernels implements FloatKernels {
     }
 
     /**
-     * 1-3 rows (online learning at batch 1): B is streamed in place, each row one tile of 2 or 1
+     * Few rows or terms (online learning at batch 1): B is streamed in place, each row one tile of 2 or 1
      * vectors wide; the tiles are branch-free (vector values merged at control-flow joins may be boxed).
      */
     private static void fewRows(int m, int n, int k, float[] a, int ars, int acs, float[] b, float[] c) {
