@@ -8,12 +8,12 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Vector API kernels (needs {@code --add-modules jdk.incubator.vector}; loaded only through
  * {@link KernelProvider}). GEMM keeps tiles of C in registers while k runs sequentially, each
- * step one FMA per accumulator from a broadcast A element and a B row slice: 4 or more rows go
- * through {@link PackedGemm} (packed B blocks, 4×4-vector tiles), 1-3 rows stream B in place.
- * Every C element is thus {@code init + Σ_p a·b} accumulated with FMA in p order, whatever path
- * or tile it falls in, so results do not depend on the tiling. {@code xᵀ·dz} reads A by column;
- * {@code dz·Wᵀ} reads W by column while packing (1-3 rows: vector dot products, or a transposed
- * copy of W in scratch when k is shorter than a vector).
+ * step one FMA per accumulator from a broadcast A element and a B row slice: from 4 rows and 8
+ * terms GEMMs go through {@link PackedGemm} (packed B blocks, 6×4- and 4×4-vector tiles), below
+ * that each row streams B in place. Every C element is thus {@code init + Σ_p a·b} accumulated
+ * with FMA in p order, whatever path or tile it falls in, so results do not depend on the tiling.
+ * {@code xᵀ·dz} reads A by column; {@code dz·Wᵀ} reads W by column while packing (1-3 rows:
+ * vector dot products; a transposed copy of W in scratch for the remaining small shapes).
  * The BatchNormalization passes and the sum of squares widen to double in {@link VectorStatistics}
  * with the same bits as the scalar defaults. Never use a second float species (e.g. a half-width
  * one for the widening): on JDK 17 mixing Float256/Float512 vectors in one JVM defeated the
@@ -120,8 +120,9 @@ final class VectorKernels implements FloatKernels {
     }
 
     /**
-     * Few rows or terms (online learning at batch 1): B is streamed in place, each row one tile of 2 or 1
-     * vectors wide; the tiles are branch-free (vector values merged at control-flow joins may be boxed).
+     * Few rows or terms (online learning at batch 1): B is streamed in place, each row one tile of
+     * 2 or 1 vectors wide; the tiles are branch-free (vector values merged at control-flow joins
+     * may be boxed).
      */
     private static void fewRows(int m, int n, int k, float[] a, int ars, int acs, float[] b, float[] c) {
         int j = 0;

@@ -18,15 +18,23 @@ import io.streamgrad.model.state.VariableLayout;
  * embedding only the rows the update touches are saved, checked and restored (the others do not
  * change), so the guard costs O(batch x dim) there too. A dense update whose rule can tell
  * beforehand whether it stays finite (Adam on the vector kernels) skips the copy: one read-only
- * pass predicts the result, and the update runs only if it is finite.
+ * pass predicts the result, and the update runs only if it is finite (on a small model that
+ * sits in cache this costs a little more than the copy, on a large one much less).
  */
 final class UpdateGuard {
     private static final FloatKernels KERNELS = KernelProvider.get();
+
     private final float[][] weights;
     private final float[][][] slots;
     private final double[] scalars;
+    /** Whether a predictable update is checked before it writes (always, but for tests of the other way). */
+    private final boolean predict;
 
     UpdateGuard(VariableLayout layout, int slotCount, int scalarCount) {
+        this(layout, slotCount, scalarCount, true);
+    }
+
+    UpdateGuard(VariableLayout layout, int slotCount, int scalarCount, boolean predict) {
         weights = new float[layout.size()][];
         slots = new float[layout.size()][][];
         for (int v = 0; v < layout.size(); v++) {
@@ -35,6 +43,7 @@ final class UpdateGuard {
             slots[v] = new float[var.trainable() ? slotCount : 0][var.size()];
         }
         scalars = new double[scalarCount];
+        this.predict = predict;
     }
 
     /**
@@ -42,10 +51,11 @@ final class UpdateGuard {
      * would make a weight, slot or scalar non-finite (the state then keeps its bits; gradients may
      * have been clipped in place). A dense update whose rule can predict finiteness is checked
      * before it writes (no copy); any other is saved, applied, checked and rolled back if needed.
+     * Both ways give the same bits.
      */
     double apply(Optimizer optimizer, ModelState state, float[][] grads, double gradientNorm, TouchedRows[] sparse) {
         float[][] w = state.weights();
-        if (sparse == null && optimizer.predictsFinite()) {
+        if (predict && sparse == null && optimizer.predictsFinite()) {
             double lr = optimizer.begin(w, grads, state.scalars(), state.iterations(), gradientNorm, null);
             if (!optimizer.updateStaysFinite(w, grads, state.slots())) {
                 return Double.NaN;
