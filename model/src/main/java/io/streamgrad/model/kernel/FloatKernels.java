@@ -63,6 +63,15 @@ public interface FloatKernels {
     }
 
     /**
+     * True when {@link #adam} on {@code [from, to)} would leave every element of w, m and v finite;
+     * reads only (a check before the update costs less than a copy for rolling it back).
+     */
+    default boolean adamStaysFinite(float[] w, float[] g, float[] m, float[] v, int from, int to,
+                                    float oneMinusBeta1, float oneMinusBeta2, float alpha, float epsilon) {
+        throw new UnsupportedOperationException(name() + " has no adam kernel");
+    }
+
+    /**
      * Relu backward from the relu output: {@code grad[i] = out[i] > 0 ? grad[i] : 0} for
      * {@code i < n} (NaN outputs zero the gradient, like the comparison). Exact: every
      * implementation gives the same bits.

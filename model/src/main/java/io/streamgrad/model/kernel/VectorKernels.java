@@ -7,20 +7,30 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector API kernels (needs {@code --add-modules jdk.incubator.vector}; loaded only through
- * {@link KernelProvider}). GEMM is a register-blocked micro-kernel: a tile of 4 rows × 2
- * vectors of C lives in registers while k runs sequentially, each step one FMA per
- * accumulator from a broadcast A element and a B row slice. Every C element is thus
- * {@code init + Σ_p a·b} accumulated with FMA in p order, whatever tile it falls in, so results
- * do not depend on the tiling. {@code xᵀ·dz} uses the same kernel with A read by column;
- * {@code dz·Wᵀ} transposes W into scratch first (or uses vector dot products for 1-3 rows).
- * The BatchNormalization reductions keep the scalar defaults of {@link FloatKernels}: a
- * float→double widening needs a second float species (half width), and on JDK 17 mixing
- * Float256/Float512 vectors in one JVM defeated the intrinsics of the GEMM tiles (they fell back
- * to allocating Java code, 100 MB per W2 step).
+ * {@link KernelProvider}). GEMM keeps tiles of C in registers while k runs sequentially, each
+ * step one FMA per accumulator from a broadcast A element and a B row slice: from 4 rows and 8
+ * terms GEMMs go through {@link PackedGemm} (packed B blocks, 6×4- and 4×4-vector tiles), below
+ * that each row streams B in place. Every C element is thus {@code init + Σ_p a·b} accumulated
+ * with FMA in p order, whatever path or tile it falls in, so results do not depend on the tiling.
+ * {@code xᵀ·dz} reads A by column; {@code dz·Wᵀ} reads W by column while packing (1-3 rows:
+ * vector dot products; a transposed copy of W in scratch for the remaining small shapes).
+ * The BatchNormalization passes and the sum of squares widen to double in {@link VectorStatistics}
+ * with the same bits as the scalar defaults. Never use a second float species (e.g. a half-width
+ * one for the widening): on JDK 17 mixing Float256/Float512 vectors in one JVM defeated the
+ * intrinsics of the GEMM tiles (they fell back to allocating Java code, 100 MB per W2 step).
  */
 final class VectorKernels implements FloatKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /**
+     * GEMMs with at least this many rows of C and this many terms per sum go through
+     * {@link PackedGemm}; below, packing costs more than it saves (and the outer product of a
+     * batch of 1, k = 1, keeps to the small row tiles, compiled early).
+     */
+    private static final int PACKED_ROWS = 4;
+    private static final int PACKED_DEPTH = 8;
+    /** The double passes go through {@link VectorStatistics} when the vector shape allows. */
+    private static final boolean STATISTICS = VectorStatistics.supported();
 
     @Override
     public String name() {
@@ -44,7 +54,11 @@ final class VectorKernels implements FloatKernels {
 
     @Override
     public int ntScratchSize(int m, int n, int k) {
-        return useDots(m, k) ? 0 : n * k;
+        return packed(m, k) || useDots(m, k) ? 0 : n * k;
+    }
+
+    private static boolean packed(int m, int k) {
+        return m >= PACKED_ROWS && k >= PACKED_DEPTH;
     }
 
     private static boolean useDots(int m, int k) {
@@ -53,6 +67,11 @@ final class VectorKernels implements FloatKernels {
 
     @Override
     public void gemmNT(int m, int n, int k, float[] a, float[] b, float[] c, float[] scratch) {
+        if (packed(m, k)) {
+            java.util.Arrays.fill(c, 0, m * n, 0f);
+            PackedGemm.multiply(m, n, k, a, k, 1, b, 1, k, c);
+            return;
+        }
         if (useDots(m, k)) {
             dotsNT(m, n, k, a, b, c);
             return;
@@ -84,37 +103,41 @@ final class VectorKernels implements FloatKernels {
     /**
      * {@code C[m×n] = init + A·B} where {@code A(i,p) = a[i·ars + p·acs]}; init is C itself
      * ({@code accumulate}), else the bias row or zero written into C first; relu as a last pass.
-     * The tiles are branch-free (vector values merged at control-flow joins may be boxed).
      */
     private static void gemm(int m, int n, int k, float[] a, int ars, int acs, float[] b, float[] c,
                              float[] bias, boolean accumulate, boolean relu) {
         if (!accumulate) {
             FloatKernels.seedWithBias(m, n, bias, c);
         }
+        if (packed(m, k)) {
+            PackedGemm.multiply(m, n, k, a, ars, acs, b, n, 1, c);
+        } else {
+            fewRows(m, n, k, a, ars, acs, b, c);
+        }
+        if (relu) {
+            relu(c, m * n);
+        }
+    }
+
+    /**
+     * Few rows or terms (online learning at batch 1): B is streamed in place, each row one tile of
+     * 2 or 1 vectors wide; the tiles are branch-free (vector values merged at control-flow joins
+     * may be boxed).
+     */
+    private static void fewRows(int m, int n, int k, float[] a, int ars, int acs, float[] b, float[] c) {
         int j = 0;
         for (; j + 2 * L <= n; j += 2 * L) {
-            int i = 0;
-            for (; i + 4 <= m; i += 4) {
-                tile4x2(k, a, i * ars, ars, acs, b, j, n, c, i * n + j, n);
-            }
-            for (; i < m; i++) {
-                tile1x2(k, a, i * ars, ars, acs, b, j, n, c, i * n + j, n);
+            for (int i = 0; i < m; i++) {
+                tile1x2(k, a, i * ars, acs, b, j, n, c, i * n + j);
             }
         }
         for (; j + L <= n; j += L) {
-            int i = 0;
-            for (; i + 4 <= m; i += 4) {
-                tile4x1(k, a, i * ars, ars, acs, b, j, n, c, i * n + j, n);
-            }
-            for (; i < m; i++) {
-                tile1x1(k, a, i * ars, ars, acs, b, j, n, c, i * n + j, n);
+            for (int i = 0; i < m; i++) {
+                tile1x1(k, a, i * ars, acs, b, j, n, c, i * n + j);
             }
         }
         if (j < n) {
             columnTail(m, n, k, j, a, ars, acs, b, c);
-        }
-        if (relu) {
-            relu(c, m * n);
         }
     }
 
@@ -130,15 +153,14 @@ final class VectorKernels implements FloatKernels {
         }
     }
 
-    /** Per-thread scratch of the column tail: a zero-padded B panel {@code [k×L]} and 4 C rows. */
+    /** Per-thread scratch of the column tail: a zero-padded B panel {@code [k×L]} and one C row. */
     private static final ThreadLocal<float[][]> TAIL = ThreadLocal.withInitial(() -> new float[][] {
-            new float[0], new float[4 * L]});
+            new float[0], new float[L]});
 
     /**
-     * Columns {@code j0..n-1} (fewer than one vector): the B columns are copied into a
-     * zero-padded panel and C rows into padded scratch, so the same unmasked tiles run (masked
-     * loads are not intrinsified on JDK 17 and would allocate); only the valid lanes are copied
-     * back. Same FMA order per element as the full tiles.
+     * Columns {@code j0..n-1} (fewer than one vector): the B columns are copied into a padded
+     * panel and each C row into padded scratch, so the same unmasked tile runs (masked loads are
+     * not intrinsified on JDK 17 and would allocate); only the valid lanes are copied back.
      */
     private static void columnTail(int m, int n, int k, int j0, float[] a, int ars, int acs, float[] b, float[] c) {
         int w = n - j0;
@@ -153,68 +175,14 @@ final class VectorKernels implements FloatKernels {
             // lanes w..L-1 may hold stale values: they only reach C lanes that are discarded
         }
         float[] t = scratch[1];
-        int i = 0;
-        for (; i < m; i += 4) {
-            int rows = Math.min(4, m - i);
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(c, (i + r) * n + j0, t, r * L, w);
-            }
-            if (rows == 4) {
-                tile4x1(k, a, i * ars, ars, acs, panel, 0, L, t, 0, L);
-            } else {
-                for (int r = 0; r < rows; r++) {
-                    tile1x1(k, a, (i + r) * ars, ars, acs, panel, 0, L, t, r * L, L);
-                }
-            }
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(t, r * L, c, (i + r) * n + j0, w);
-            }
+        for (int i = 0; i < m; i++) {
+            System.arraycopy(c, i * n + j0, t, 0, w);
+            tile1x1(k, a, i * ars, acs, panel, 0, L, t, 0);
+            System.arraycopy(t, 0, c, i * n + j0, w);
         }
     }
 
-    private static void tile4x2(int k, float[] a, int pa, int ars, int acs, float[] b, int pb, int n, float[] c,
-                                int c0, int ldc) {
-        int c1 = c0 + ldc;
-        int c2 = c1 + ldc;
-        int c3 = c2 + ldc;
-        FloatVector r00 = FloatVector.fromArray(S, c, c0);
-        FloatVector r01 = FloatVector.fromArray(S, c, c0 + L);
-        FloatVector r10 = FloatVector.fromArray(S, c, c1);
-        FloatVector r11 = FloatVector.fromArray(S, c, c1 + L);
-        FloatVector r20 = FloatVector.fromArray(S, c, c2);
-        FloatVector r21 = FloatVector.fromArray(S, c, c2 + L);
-        FloatVector r30 = FloatVector.fromArray(S, c, c3);
-        FloatVector r31 = FloatVector.fromArray(S, c, c3 + L);
-        for (int p = 0; p < k; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, pb);
-            FloatVector b1 = FloatVector.fromArray(S, b, pb + L);
-            FloatVector x = FloatVector.broadcast(S, a[pa]);
-            r00 = x.fma(b0, r00);
-            r01 = x.fma(b1, r01);
-            x = FloatVector.broadcast(S, a[pa + ars]);
-            r10 = x.fma(b0, r10);
-            r11 = x.fma(b1, r11);
-            x = FloatVector.broadcast(S, a[pa + 2 * ars]);
-            r20 = x.fma(b0, r20);
-            r21 = x.fma(b1, r21);
-            x = FloatVector.broadcast(S, a[pa + 3 * ars]);
-            r30 = x.fma(b0, r30);
-            r31 = x.fma(b1, r31);
-            pa += acs;
-            pb += n;
-        }
-        r00.intoArray(c, c0);
-        r01.intoArray(c, c0 + L);
-        r10.intoArray(c, c1);
-        r11.intoArray(c, c1 + L);
-        r20.intoArray(c, c2);
-        r21.intoArray(c, c2 + L);
-        r30.intoArray(c, c3);
-        r31.intoArray(c, c3 + L);
-    }
-
-    private static void tile1x2(int k, float[] a, int pa, int ars, int acs, float[] b, int pb, int n, float[] c,
-                                int c0, int ldc) {
+    private static void tile1x2(int k, float[] a, int pa, int acs, float[] b, int pb, int n, float[] c, int c0) {
         FloatVector r00 = FloatVector.fromArray(S, c, c0);
         FloatVector r01 = FloatVector.fromArray(S, c, c0 + L);
         for (int p = 0; p < k; p++) {
@@ -228,32 +196,7 @@ final class VectorKernels implements FloatKernels {
         r01.intoArray(c, c0 + L);
     }
 
-    private static void tile4x1(int k, float[] a, int pa, int ars, int acs, float[] b, int pb, int n, float[] c,
-                                int c0, int ldc) {
-        int c1 = c0 + ldc;
-        int c2 = c1 + ldc;
-        int c3 = c2 + ldc;
-        FloatVector r0 = FloatVector.fromArray(S, c, c0);
-        FloatVector r1 = FloatVector.fromArray(S, c, c1);
-        FloatVector r2 = FloatVector.fromArray(S, c, c2);
-        FloatVector r3 = FloatVector.fromArray(S, c, c3);
-        for (int p = 0; p < k; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, pb);
-            r0 = FloatVector.broadcast(S, a[pa]).fma(b0, r0);
-            r1 = FloatVector.broadcast(S, a[pa + ars]).fma(b0, r1);
-            r2 = FloatVector.broadcast(S, a[pa + 2 * ars]).fma(b0, r2);
-            r3 = FloatVector.broadcast(S, a[pa + 3 * ars]).fma(b0, r3);
-            pa += acs;
-            pb += n;
-        }
-        r0.intoArray(c, c0);
-        r1.intoArray(c, c1);
-        r2.intoArray(c, c2);
-        r3.intoArray(c, c3);
-    }
-
-    private static void tile1x1(int k, float[] a, int pa, int ars, int acs, float[] b, int pb, int n, float[] c,
-                                int c0, int ldc) {
+    private static void tile1x1(int k, float[] a, int pa, int acs, float[] b, int pb, int n, float[] c, int c0) {
         FloatVector r0 = FloatVector.fromArray(S, c, c0);
         for (int p = 0; p < k; p++) {
             r0 = FloatVector.broadcast(S, a[pa]).fma(FloatVector.fromArray(S, b, pb), r0);
@@ -298,6 +241,36 @@ final class VectorKernels implements FloatKernels {
         }
     }
 
+    /** The arithmetic of {@link #adam}, element for element; {@code x − x} is NaN exactly for a non-finite x. */
+    @Override
+    public boolean adamStaysFinite(float[] w, float[] g, float[] m, float[] v, int from, int to,
+                                   float oneMinusBeta1, float oneMinusBeta2, float alpha, float epsilon) {
+        int nv = from + S.loopBound(to - from);
+        FloatVector b1 = FloatVector.broadcast(S, oneMinusBeta1);
+        FloatVector b2 = FloatVector.broadcast(S, oneMinusBeta2);
+        FloatVector nonFinite = FloatVector.zero(S);
+        int i = from;
+        for (; i < nv; i += L) {
+            FloatVector gi = FloatVector.fromArray(S, g, i);
+            FloatVector mi = FloatVector.fromArray(S, m, i);
+            FloatVector vi = FloatVector.fromArray(S, v, i);
+            mi = gi.sub(mi).fma(b1, mi);
+            vi = gi.mul(gi).sub(vi).fma(b2, vi);
+            FloatVector wi = FloatVector.fromArray(S, w, i);
+            wi = wi.sub(mi.mul(alpha).div(vi.sqrt().add(epsilon)));
+            nonFinite = nonFinite.add(mi.sub(mi)).add(vi.sub(vi)).add(wi.sub(wi));
+        }
+        float sum = nonFinite.reduceLanes(VectorOperators.ADD);
+        for (; i < to; i++) {
+            float gi = g[i];
+            float mi = Math.fma(gi - m[i], oneMinusBeta1, m[i]);
+            float vi = Math.fma(gi * gi - v[i], oneMinusBeta2, v[i]);
+            float wi = w[i] - mi * alpha / ((float) Math.sqrt(vi) + epsilon);
+            sum += (mi - mi) + (vi - vi) + (wi - wi);
+        }
+        return sum == 0f;
+    }
+
     @Override
     public void reluBackward(float[] out, float[] grad, int n) {
         int nv = S.loopBound(n);
@@ -332,6 +305,56 @@ final class VectorKernels implements FloatKernels {
 
     @Override
     public double sumSquares(float[] g) {
-        return PortableKernels.sumSquares8(g);
+        return VectorStatistics.sumSquares(g);
+    }
+
+    // BatchNormalization passes: bit-identical to the scalar defaults (see VectorStatistics)
+
+    @Override
+    public void columnSums(float[] x, int rows, int cols, double[] acc) {
+        if (STATISTICS) {
+            VectorStatistics.columnSums(x, rows, cols, acc);
+        } else {
+            FloatKernels.super.columnSums(x, rows, cols, acc);
+        }
+    }
+
+    @Override
+    public void columnSquaredDeviations(float[] x, int rows, int cols, double[] mean, double[] acc) {
+        if (STATISTICS) {
+            VectorStatistics.columnSquaredDeviations(x, rows, cols, mean, acc);
+        } else {
+            FloatKernels.super.columnSquaredDeviations(x, rows, cols, mean, acc);
+        }
+    }
+
+    @Override
+    public void normalize(float[] x, int rows, int cols, double[] mean, double[] invStd, double[] scale,
+                          double[] shift, float[] xhat, float[] out) {
+        if (STATISTICS) {
+            VectorStatistics.normalize(x, rows, cols, mean, invStd, scale, shift, xhat, out);
+        } else {
+            FloatKernels.super.normalize(x, rows, cols, mean, invStd, scale, shift, xhat, out);
+        }
+    }
+
+    @Override
+    public void columnSumsAndDots(float[] dy, float[] xhat, int rows, int cols, double[] sumDy,
+                                  double[] sumDyXhat) {
+        if (STATISTICS) {
+            VectorStatistics.columnSumsAndDots(dy, xhat, rows, cols, sumDy, sumDyXhat);
+        } else {
+            FloatKernels.super.columnSumsAndDots(dy, xhat, rows, cols, sumDy, sumDyXhat);
+        }
+    }
+
+    @Override
+    public void normalizeBackward(float[] dy, float[] xhat, int rows, int cols, double[] coef, double[] sumDy,
+                                  double[] sumDyXhat, float[] dx) {
+        if (STATISTICS) {
+            VectorStatistics.normalizeBackward(dy, xhat, rows, cols, coef, sumDy, sumDyXhat, dx);
+        } else {
+            FloatKernels.super.normalizeBackward(dy, xhat, rows, cols, coef, sumDy, sumDyXhat, dx);
+        }
     }
 }

@@ -41,6 +41,18 @@ final class AdamRule implements UpdateRule {
         alpha = lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
     }
 
+    /** The float32 kernel form (no amsgrad) can be checked before it writes. */
+    @Override
+    public boolean predictsFinite() {
+        return !amsgrad && K.hasAdam();
+    }
+
+    @Override
+    public boolean staysFinite(float[] w, float[] g, float[][] slots, int from, int to) {
+        return K.adamStaysFinite(w, g, slots[0], slots[1], from, to, (float) (1 - beta1), (float) (1 - beta2),
+                (float) alpha, (float) epsilon);
+    }
+
     @Override
     public void update(float[] w, float[] g, float[][] slots, int from, int to) {
         float[] m = slots[0];

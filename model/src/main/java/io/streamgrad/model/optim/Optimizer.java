@@ -68,6 +68,17 @@ public final class Optimizer {
      */
     public double apply(float[][] weights, float[][] grads, float[][][] slots, double[] scalars, long iterations,
                         double globalNorm, TouchedRows[] sparse) {
+        double lr = begin(weights, grads, scalars, iterations, globalNorm, sparse);
+        update(weights, grads, slots, sparse);
+        return lr;
+    }
+
+    /**
+     * First half of {@link #apply}: learning rate, clipping, weight decay and the rule's per-step
+     * constants; returns the learning rate. {@link #update} then writes the weights and slots.
+     */
+    public double begin(float[][] weights, float[][] grads, double[] scalars, long iterations, double globalNorm,
+                        TouchedRows[] sparse) {
         double lr = schedule.rate(iterations);
         clip(grads, globalNorm, sparse);
         if (options.weightDecay() != null) {
@@ -85,6 +96,11 @@ public final class Optimizer {
             }
         }
         rule.prepare(iterations, lr, scalars);
+        return lr;
+    }
+
+    /** Second half of {@link #apply}: the rule's update of every trainable variable. */
+    public void update(float[][] weights, float[][] grads, float[][][] slots, TouchedRows[] sparse) {
         for (int v = 0; v < weights.length; v++) {
             if (grads[v] != null) {
                 TouchedRows rows = rowsOf(sparse, v);
@@ -93,7 +109,25 @@ public final class Optimizer {
                 }
             }
         }
-        return lr;
+    }
+
+    /**
+     * True when, after {@link #begin}, {@link #updateStaysFinite} can tell whether a dense
+     * {@link #update} would leave the weights and slots finite: the rule predicts it and weight
+     * decay, which writes the weights in {@code begin}, is off.
+     */
+    public boolean predictsFinite() {
+        return rule.predictsFinite() && options.weightDecay() == null;
+    }
+
+    /** Whether a dense {@link #update} would leave every weight and slot it writes finite; reads only. */
+    public boolean updateStaysFinite(float[][] weights, float[][] grads, float[][][] slots) {
+        for (int v = 0; v < weights.length; v++) {
+            if (grads[v] != null && !rule.staysFinite(weights[v], grads[v], slots[v], 0, weights[v].length)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     // A dense variable is one range, the whole array; a sparse one a range per touched row.

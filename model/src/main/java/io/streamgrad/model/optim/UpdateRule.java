@@ -43,4 +43,17 @@ public interface UpdateRule {
      * is element-wise, so an element gets the same bits as in a whole-array update.
      */
     void update(float[] w, float[] g, float[][] slots, int from, int to);
+
+    /** True when {@link #staysFinite} is implemented and this rule keeps no scalars. */
+    default boolean predictsFinite() {
+        return false;
+    }
+
+    /**
+     * Whether {@link #update} on {@code [from, to)} would leave every element it writes finite,
+     * without writing anything (only when {@link #predictsFinite}).
+     */
+    default boolean staysFinite(float[] w, float[] g, float[][] slots, int from, int to) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot predict finiteness");
+    }
 }

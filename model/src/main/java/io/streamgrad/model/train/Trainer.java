@@ -263,11 +263,8 @@ public final class Trainer {
             return;
         }
 
-        updateGuard.save(state, sparse);
-        double lr = optimizer.apply(w, grads, state.slots(), state.scalars(), state.iterations(), out.gradientNorm,
-                sparse);
-        if (!updateGuard.finite(state, sparse)) {
-            updateGuard.restore(state, sparse); // the update itself overflowed: keep the last finite model
+        double lr = updateGuard.apply(optimizer, state, grads, out.gradientNorm, sparse);
+        if (Double.isNaN(lr)) { // the update would overflow: the last finite model stays
             skip(state, out, rngBefore);
             return;
         }

@@ -40,6 +40,10 @@ class KernelEquivalenceTest {
         // every column remainder 1..15 modulo 8 and 16 lanes (the vector column-tail path)
         {2, 3, 5}, {5, 19, 11}, {6, 35, 4}, {3, 2, 6}, {4, 4, 4}, {5, 5, 5}, {7, 6, 9}, {9, 11, 3},
         {10, 12, 2}, {11, 13, 10}, {12, 14, 7}, {1, 29, 3},
+        // packed GEMM: panels of 4, 2 and 1 vectors plus a partial one, several 64-row blocks of B
+        {6, 113, 200}, {9, 80, 65}, {4, 64, 64},
+        // 6-row tiles followed by 4-row tiles and single rows
+        {14, 64, 70}, {7, 64, 3}, {11, 70, 66}, {20, 128, 5},
     };
 
     static Stream<String> fastKernels() {
@@ -397,6 +401,40 @@ class KernelEquivalenceTest {
 
     @ParameterizedTest
     @MethodSource("allKernels")
+    void adamStaysFiniteTellsWhatAdamWouldWrite(String name) {
+        FloatKernels kern = kernels(name);
+        if (!kern.hasAdam()) {
+            return;
+        }
+        for (int len : VECTOR_LENGTHS) {
+            for (int bad = -1; bad < Math.min(len, 3); bad++) {
+                float[] w = data(len * 13L + bad, len);
+                float[] g = data(len * 13L + bad + 1, len);
+                float[] m = new float[len];
+                float[] v = new float[len];
+                // one element (first, second or third; the vector body or the tail) overflows
+                int at = bad < 0 ? -1 : (int) ((long) (len - 1) * bad / 2);
+                if (at >= 0) {
+                    w[at] = -3e38f;
+                    g[at] = 1f;
+                }
+                float[] w0 = w.clone();
+                float[] m0 = m.clone();
+                float[] v0 = v.clone();
+                boolean predicted = kern.adamStaysFinite(w, g, m, v, 0, len, 0.1f, 0.001f, 1e38f, 1e-7f);
+                assertUnchanged("w", w0, w);
+                assertUnchanged("m", m0, m);
+                assertUnchanged("v", v0, v);
+                kern.adam(w, g, m, v, 0.1f, 0.001f, 1e38f, 1e-7f);
+                boolean finite = kern.allFinite(w) && kern.allFinite(m) && kern.allFinite(v);
+                assertThat(predicted).as("%s len %d overflow at %d", name, len, at).isEqualTo(finite);
+                assertThat(finite).isEqualTo(at < 0);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("allKernels")
     void adamMatchesTheFloat64Loop(String name) {
         FloatKernels kern = kernels(name);
         if (!kern.hasAdam()) {
@@ -493,6 +531,10 @@ class KernelEquivalenceTest {
             assertThat(got).as("%s sumSquares len %d", name, len)
                     .isCloseTo(exact, org.assertj.core.data.Offset.offset(exact * len * 0x1p-52 + 1e-300));
             assertThat(Double.doubleToRawLongBits(kern.sumSquares(g))).isEqualTo(Double.doubleToRawLongBits(got));
+            if (!"plain".equals(name)) { // the order Optimizer.sumSquares mirrors for sparse rows
+                assertThat(Double.doubleToRawLongBits(got)).as("%s sumSquares bits, len %d", name, len)
+                        .isEqualTo(Double.doubleToRawLongBits(PortableKernels.sumSquares8(g)));
+            }
             // every element counts, including the last one (tail loop)
             float[] bumped = g.clone();
             bumped[len - 1] += 1f;
