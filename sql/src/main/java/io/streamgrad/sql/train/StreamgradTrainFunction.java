@@ -21,6 +21,7 @@ import java.util.Iterator;
 import java.util.Map;
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.table.api.dataview.ListView;
 import org.apache.flink.table.api.dataview.MapView;
 import org.apache.flink.table.catalog.DataTypeFactory;
 import org.apache.flink.table.functions.FunctionContext;
@@ -41,8 +42,9 @@ import org.apache.flink.types.Row;
  * }</pre>
  *
  * <p>Each output row has a {@code kind}: {@code metric}, {@code snapshot} (the streamgrad snapshot
- * JSON the training job publishes) or {@code dead_letter}. A key's model, its pending mini-batch
- * and its progress are Flink managed state (lazy {@code MapView}s: the model is read and written
+ * JSON the training job publishes) or {@code dead_letter}. A key's model, its pending rows and
+ * its progress are Flink managed state (lazy {@code MapView}s and a {@code ListView}: a row is one
+ * append to the pending rows ({@link PendingRows}), the model and progress are read and written
  * once per mini-batch), so checkpoints make them exactly-once. The optional {@code on_time} column
  * enables the event-time timers: the end-of-input flush when a bounded input's final watermark
  * arrives, and {@code training.maxBatchDelayMs}, measured in event time.
@@ -62,6 +64,7 @@ public class StreamgradTrainFunction extends ProcessTableFunction<Row> {
     private transient StepResult result;
     private transient ExampleValidator validator;
     private transient BatchBuffer batches;
+    private transient PendingRows pendingRows;
     private transient LossAggregator losses;
     private transient SnapshotPolicy snapshots;
     private transient ModelLoader loader;
@@ -78,9 +81,13 @@ public class StreamgradTrainFunction extends ProcessTableFunction<Row> {
         metricGroup = context.getMetricGroup();
     }
 
-    /** One input row: validated, buffered, and trained on when its key's mini-batch is full. */
+    /**
+     * One input row: validated, appended to its key's pending rows, and trained on with them when
+     * its key's mini-batch is full (the only time the key's model and progress are read).
+     */
     public void eval(Context ctx, MapView<String, ModelState> model, MapView<String, KeyProgress> progress,
-                     MapView<String, String> configState, Row input, String configArg) throws Exception {
+                     ListView<PendingRow> pending, MapView<String, String> configState, Row input, String configArg)
+            throws Exception {
         setUp(configArg);
         if (columns == null) {
             columns = TrainTypeInference.columns(ctx.tableSemanticsFor(TrainTypeInference.INPUT),
@@ -96,37 +103,48 @@ public class StreamgradTrainFunction extends ProcessTableFunction<Row> {
             deadLetter(why, columns.describe(input));
             return;
         }
-        KeyProgress p = progress.get(key);
-        if (p == null) {
-            p = new KeyProgress();
+        PendingRows.Summary s = pendingRows.summary(key, progress, pending);
+        if (!s.known) {
             configState.put(key, configArg); // for timers that fire before any row after a restore
+            progress.put(key, new KeyProgress()); // a timer finds its key there
+            s.known = true;
         }
-        if (rowTime != null && p.pendingRows == 0) {
+        if (rowTime != null && s.rows == 0) {
             // once per batch: every key that buffered a row is flushed by the final watermark
             time.registerOnTime(END_OF_INPUT, Long.MAX_VALUE);
         }
-        if (batches.add(p, ex, eventTime)) {
+        if (pendingRows.add(s, pending, ex, eventTime)) {
+            KeyProgress p = progress.get(key);
+            pendingRows.load(s, pending, p);
             KeyEntry e = loader.load(key, model.get(key), p);
             train(e, time);
             model.put(key, e.model);
-        } else if (rowTime != null && config.maxBatchDelayMillis() > 0 && p.batchTimer == KeyProgress.NO_TIMER) {
-            p.batchTimer = rowTime + config.maxBatchDelayMillis(); // event time, unlike the DataStream operator
-            time.registerOnTime(BATCH_DELAY, p.batchTimer);
+            pendingRows.stored(s, pending, p);
+            progress.put(key, p);
+        } else if (rowTime != null && config.maxBatchDelayMillis() > 0 && s.batchTimer == KeyProgress.NO_TIMER) {
+            s.batchTimer = rowTime + config.maxBatchDelayMillis(); // event time, unlike the DataStream operator
+            time.registerOnTime(BATCH_DELAY, s.batchTimer);
+            KeyProgress p = progress.get(key);
+            p.batchTimer = s.batchTimer;
+            progress.put(key, p);
         }
-        progress.put(key, p);
     }
 
     /** A partial batch's delay expired, or a bounded input ended (its final watermark). */
     public void onTimer(OnTimerContext ctx, MapView<String, ModelState> model, MapView<String, KeyProgress> progress,
-                        MapView<String, String> configState) throws Exception {
+                        ListView<PendingRow> pending, MapView<String, String> configState) throws Exception {
         Iterator<Map.Entry<String, KeyProgress>> it = progress.entries().iterator();
         if (!it.hasNext()) {
             return;
         }
         Map.Entry<String, KeyProgress> entry = it.next();
         String key = entry.getKey();
-        setUp(configState.get(key));
+        if (configText == null) { // the first call of this instance: a timer right after a restore
+            setUp(configState.get(key));
+        }
         KeyProgress p = entry.getValue();
+        PendingRows.Summary s = pendingRows.summary(key, progress, pending);
+        pendingRows.load(s, pending, p);
         TimeContext<Long> time = ctx.timeContext(Long.class);
         if (BATCH_DELAY.equals(ctx.currentTimer())) {
             p.batchTimer = KeyProgress.NO_TIMER;
@@ -143,6 +161,7 @@ public class StreamgradTrainFunction extends ProcessTableFunction<Row> {
             endOfInput(e, time);
             model.put(key, e.model);
         }
+        pendingRows.stored(s, pending, p);
         progress.put(key, p);
     }
 
@@ -213,6 +232,7 @@ public class StreamgradTrainFunction extends ProcessTableFunction<Row> {
         result = new StepResult();
         validator = new ExampleValidator(config.modelSpec());
         batches = new BatchBuffer(config.modelSpec(), config.batchSize(), config.hasBatchNormalization());
+        pendingRows = new PendingRows(config.batchSize());
         losses = new LossAggregator(config.metricsEverySteps());
         snapshots = new SnapshotPolicy(config, trainer);
         if (metrics == null) {

@@ -11,6 +11,7 @@ import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.api.ValidationException;
+import org.apache.flink.table.api.dataview.ListView;
 import org.apache.flink.table.api.dataview.MapView;
 import org.apache.flink.table.functions.TableSemantics;
 import org.apache.flink.table.types.DataType;
@@ -25,7 +26,7 @@ import org.apache.flink.types.Row;
 /**
  * Planning of a {@code STREAMGRAD_TRAIN} call: binds the {@code config} literal and resolves the
  * input columns (failing the statement with the field or column at fault), and declares the state
- * entries, whose model entry is typed {@code RAW} with our {@link ModelStateSerializer} for the
+ * entries (model, progress, pending rows, config literal), whose model entry is typed {@code RAW} with our {@link ModelStateSerializer} for the
  * call's model, so keyed state holds models in the DataStream operator's binary format.
  */
 @Internal
@@ -35,6 +36,7 @@ final class TrainTypeInference {
     // state entry names are part of the savepoint format
     static final String MODEL_STATE = "model";
     static final String PROGRESS_STATE = "progress";
+    static final String PENDING_STATE = "pending";
     static final String CONFIG_STATE = "config";
 
     private TrainTypeInference() {}
@@ -46,6 +48,9 @@ final class TrainTypeInference {
         state.put(PROGRESS_STATE, StateTypeStrategy.of(c -> Optional.of(MapView.newMapViewDataType(DataTypes.STRING(),
                 DataTypes.RAW(KeyProgress.class,
                         TypeInformation.of(KeyProgress.class).createSerializer(new SerializerConfigImpl()))))));
+        state.put(PENDING_STATE, StateTypeStrategy.of(c -> Optional.of(ListView.newListViewDataType(
+                DataTypes.RAW(PendingRow.class,
+                        TypeInformation.of(PendingRow.class).createSerializer(new SerializerConfigImpl()))))));
         state.put(CONFIG_STATE, StateTypeStrategy.of(c -> Optional.of(MapView.newMapViewDataType(DataTypes.STRING(),
                 DataTypes.STRING()))));
         return TypeInference.newBuilder()

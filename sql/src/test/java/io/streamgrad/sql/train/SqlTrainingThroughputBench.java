@@ -28,7 +28,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  *
  * <pre>{@code
  * ./mvnw -o -q -pl sql -am test -Dsurefire.failIfNoSpecifiedTests=false -Dtest=SqlTrainingThroughputBench \
- *     -Dstreamgrad.bench=true [-Dstreamgrad.bench.rows=400000]
+ *     -Dstreamgrad.bench=true [-Dstreamgrad.bench.rows=400000] \
+ *     [-Dstreamgrad.bench.backends=hashmap,rocksdb]
  * }</pre>
  */
 @EnabledIfSystemProperty(named = "streamgrad.bench", matches = "true")
@@ -45,7 +46,7 @@ class SqlTrainingThroughputBench {
         long rows = Long.getLong("streamgrad.bench.rows", 400_000);
         System.out.printf(Locale.ROOT, "STREAMGRAD_TRAIN vs OnlineTraining.train: W1 batch %d, %d keys, %d rows, "
                 + "parallelism 1, JVM %s%n", BATCH, KEYS, rows, System.getProperty("java.vm.version"));
-        for (String backend : new String[] {"hashmap", "rocksdb"}) {
+        for (String backend : System.getProperty("streamgrad.bench.backends", "hashmap,rocksdb").split(",")) {
             double sql = 0;
             double dataStream = 0;
             for (int round = 0; round < 2; round++) { // alternate, keep the best of each
