@@ -163,6 +163,10 @@ final class VectorKernels implements FloatKernels {
      * not intrinsified on JDK 17 and would allocate); only the valid lanes are copied back.
      */
     private static void columnTail(int m, int n, int k, int j0, float[] a, int ars, int acs, float[] b, float[] c) {
+        if (m < 4) {
+            scalarTail(m, n, k, j0, a, ars, acs, b, c);
+            return;
+        }
         int w = n - j0;
         float[][] scratch = TAIL.get();
         float[] panel = scratch[0];
@@ -179,6 +183,26 @@ final class VectorKernels implements FloatKernels {
             System.arraycopy(c, i * n + j0, t, 0, w);
             tile1x1(k, a, i * ars, acs, panel, 0, L, t, 0);
             System.arraycopy(t, 0, c, i * n + j0, w);
+        }
+    }
+
+    /**
+     * The column tail of one to three rows (scoring one event, a batch-1 step): scalar FMA chains in
+     * {@code p} order, the same operations per element as a vector lane, so the same bits, without
+     * copying a {@code k×L} panel per call (for a 1-unit output layer that copy cost more than the layer).
+     */
+    private static void scalarTail(int m, int n, int k, int j0, float[] a, int ars, int acs, float[] b, float[] c) {
+        for (int i = 0; i < m; i++) {
+            int row = i * n;
+            for (int j = j0; j < n; j++) {
+                float s = c[row + j];
+                int pa = i * ars;
+                for (int p = 0; p < k; p++) {
+                    s = Math.fma(a[pa], b[p * n + j], s);
+                    pa += acs;
+                }
+                c[row + j] = s;
+            }
         }
     }
 
