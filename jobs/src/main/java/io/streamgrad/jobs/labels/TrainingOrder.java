@@ -60,7 +60,6 @@ public final class TrainingOrder extends KeyedProcessFunction<String, Example, E
 
     @Override
     public void processElement(Example e, Context ctx, Collector<Example> out) throws Exception {
-        e.eventId = e.raw; // the join puts the event id there
         int model = router.route(e.modelKey);
         try {
             if (model == KeyRouter.UNCLAIMED) {

@@ -119,7 +119,9 @@ public final class LabelJoiner {
     }
 
     private static Example example(ScoredEvent e, long eventTime, float[] target) {
+        // raw (the dead-letter context of a joined example) is its event id too
         Example x = new Example(e.modelKey, e.features, target, eventTime, e.eventId);
+        x.eventId = e.eventId;
         x.featureValues = e.featureValues; // a model with named features: the raw values as scored
         return x;
     }

@@ -54,6 +54,7 @@ class LabelJoinOperatorTest {
             assertThat(ex.target).containsExactly(1f);
             assertThat(ex.eventTime).isEqualTo(100);
             assertThat(ex.raw).isEqualTo("a1");
+            assertThat(ex.eventId).isEqualTo("a1");
             assertThat(h.extractOutputStreamRecords().get(0).getTimestamp()).isEqualTo(400);
             assertThat(metrics(h).joined()).isEqualTo(1);
             assertThat(deadLetters(h)).isEmpty();
