@@ -109,8 +109,15 @@ final class PortableKernels implements FloatKernels {
 
     /** Eight interleaved double accumulators (fixed order), combined pairwise. */
     static double sumSquares8(float[] g) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-        int i = 0;
+        return sumSquares8(g, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    }
+
+    /**
+     * {@link #sumSquares8(float[])} continued from element {@code i} with accumulator {@code s_j}
+     * holding the elements {@code ≡ j (mod 8)} before {@code i} (a vector prefix hands over here).
+     */
+    static double sumSquares8(float[] g, int i, double s0, double s1, double s2, double s3, double s4, double s5,
+                              double s6, double s7) {
         int n = g.length;
         for (; i + 8 <= n; i += 8) {
             double x0 = g[i], x1 = g[i + 1], x2 = g[i + 2], x3 = g[i + 3];

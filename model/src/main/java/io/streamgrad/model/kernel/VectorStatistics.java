@@ -205,24 +205,7 @@ final class VectorStatistics {
             acc = lo.fma(lo, acc);
             acc = hi.fma(hi, acc);
         }
-        double s0 = acc.lane(0), s1 = acc.lane(1), s2 = acc.lane(2), s3 = acc.lane(3);
-        double s4 = acc.lane(4), s5 = acc.lane(5), s6 = acc.lane(6), s7 = acc.lane(7);
-        for (; i + 8 <= n; i += 8) {
-            double x0 = g[i], x1 = g[i + 1], x2 = g[i + 2], x3 = g[i + 3];
-            double x4 = g[i + 4], x5 = g[i + 5], x6 = g[i + 6], x7 = g[i + 7];
-            s0 += x0 * x0;
-            s1 += x1 * x1;
-            s2 += x2 * x2;
-            s3 += x3 * x3;
-            s4 += x4 * x4;
-            s5 += x5 * x5;
-            s6 += x6 * x6;
-            s7 += x7 * x7;
-        }
-        for (; i < n; i++) {
-            double x = g[i];
-            s0 += x * x;
-        }
-        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+        return PortableKernels.sumSquares8(g, i, acc.lane(0), acc.lane(1), acc.lane(2), acc.lane(3), acc.lane(4),
+                acc.lane(5), acc.lane(6), acc.lane(7));
     }
 }
